@@ -1,0 +1,205 @@
+//! Output: write a built site atomically.
+//!
+//! The whole site is written into a staging folder beside the target (`.public.incidex-tmp`)
+//! and swapped in with renames only when every file is written, so a failed or killed build
+//! leaves the previous site intact. Owns file-system writes of the site; nothing else in
+//! the pipeline writes into the output folder.
+
+use rayon::prelude::*;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the site root, `/`-separated, never absolute or with `..`.
+    pub path: String,
+    pub contents: Contents,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// Copy this file (an asset from content/ or a user theme).
+    Copy(PathBuf),
+}
+
+impl OutputFile {
+    pub fn text(path: impl Into<String>, text: String) -> Self {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(text.into_bytes()),
+        }
+    }
+    pub fn bytes(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(bytes),
+        }
+    }
+    pub fn copy(path: impl Into<String>, from: PathBuf) -> Self {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Copy(from),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refusing to write {0:?}: path would leave the output folder")]
+    UnsafePath(String),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{0} exists and is not a folder incidex can replace")]
+    NotADirectory(PathBuf),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// True for a relative path made only of normal components.
+pub fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Sibling paths used during the swap.
+fn staging_paths(out: &Path) -> (PathBuf, PathBuf) {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    (
+        parent.join(format!(".{name}.incidex-tmp")),
+        parent.join(format!(".{name}.incidex-old")),
+    )
+}
+
+/// Write `files` as the new contents of `out`, replacing whatever was there.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    for f in files {
+        if !is_safe_relative(&f.path) {
+            return Err(OutputError::UnsafePath(f.path.clone()));
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(OutputError::NotADirectory(out.to_path_buf()));
+    }
+    let (staging, old) = staging_paths(out);
+    // Leftovers from a killed build are garbage by definition.
+    for p in [&staging, &old] {
+        if p.exists() {
+            fs::remove_dir_all(p).map_err(io_err(p))?;
+        }
+    }
+    fs::create_dir_all(&staging).map_err(io_err(&staging))?;
+
+    // Create every folder once, then write files in parallel.
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(io_err(d))?;
+    }
+    let result = files.par_iter().try_for_each(|f| {
+        let target = staging.join(&f.path);
+        match &f.contents {
+            Contents::Bytes(b) => fs::write(&target, b).map_err(io_err(&target)),
+            Contents::Copy(src) => fs::copy(src, &target).map(|_| ()).map_err(io_err(src)),
+        }
+    });
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    // The swap: out → old, staging → out, remove old. Between the two renames `out` is
+    // briefly absent, but never half-written.
+    if out.exists() {
+        fs::rename(out, &old).map_err(io_err(out))?;
+    }
+    if let Err(source) = fs::rename(&staging, out) {
+        if old.exists() {
+            let _ = fs::rename(&old, out);
+        }
+        return Err(OutputError::Io {
+            path: out.to_path_buf(),
+            source,
+        });
+    }
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(io_err(&old))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_replaces_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(
+            &out,
+            &[
+                OutputFile::text("index.html", "one".into()),
+                OutputFile::text("a/b/c.html", "c".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/b/c.html")).unwrap(), "c");
+        write_site(&out, &[OutputFile::text("index.html", "two".into())]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(
+            !out.join("a").exists(),
+            "stale files from the previous build are gone"
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::text("index.html", "good".into())]).unwrap();
+        let err = write_site(
+            &out,
+            &[
+                OutputFile::text("index.html", "new".into()),
+                OutputFile::copy("x.png", dir.path().join("missing.png")),
+            ],
+        );
+        assert!(err.is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+    }
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["../x.html", "/etc/passwd", "a/../../b", "a\\..\\b", ""] {
+            let err = write_site(&dir.path().join("p"), &[OutputFile::text(bad, String::new())]).unwrap_err();
+            assert!(matches!(err, OutputError::UnsafePath(_)), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Theme: the default templates and static files, embedded in the binary, with a user
+//! theme folder laid over them file by file.
+//!
+//! A user theme has the same layout as `themes/default/`: `templates/*.html` replace the
+//! default template of the same name, `static/**` replace or add static files.
+
+use crate::output::OutputFile;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/", $name)))),*]
+    };
+}
+
+/// The default theme's files, relative to `themes/default/`.
+const DEFAULT_FILES: &[(&str, &str)] = embed!(
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/index.html",
+    "templates/incidents.html",
+    "templates/incident.html",
+    "templates/404.html",
+    "static/style.css",
+    "static/table-sort.js",
+);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("theme folder {0} does not exist")]
+    Missing(PathBuf),
+    #[error("{path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: template error: {message}")]
+    Template { path: String, message: String },
+}
+
+/// Templates as (name, source) and static files as output files.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub templates: Vec<(String, String)>,
+    pub statics: Vec<OutputFile>,
+}
+
+impl Theme {
+    /// The default theme, overlaid with `user` when given.
+    pub fn load(user: Option<&Path>) -> Result<Theme, ThemeError> {
+        let mut templates: Vec<(String, String)> = Vec::new();
+        let mut statics: Vec<OutputFile> = Vec::new();
+        for (name, text) in DEFAULT_FILES {
+            if let Some(t) = name.strip_prefix("templates/") {
+                templates.push((t.to_string(), text.to_string()));
+            } else if let Some(s) = name.strip_prefix("static/") {
+                statics.push(OutputFile::text(format!("static/{s}"), text.to_string()));
+            }
+        }
+        if let Some(dir) = user {
+            if !dir.is_dir() {
+                return Err(ThemeError::Missing(dir.to_path_buf()));
+            }
+            for entry in WalkDir::new(dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                match rel.first().map(String::as_str) {
+                    Some("templates") => {
+                        let name = rel[1..].join("/");
+                        let text =
+                            std::fs::read_to_string(entry.path()).map_err(|source| ThemeError::Read {
+                                path: entry.path().to_path_buf(),
+                                source,
+                            })?;
+                        templates.retain(|(n, _)| *n != name);
+                        templates.push((name, text));
+                    }
+                    Some("static") => {
+                        let name = format!("static/{}", rel[1..].join("/"));
+                        statics.retain(|f| f.path != name);
+                        statics.push(OutputFile::copy(name, entry.path().to_path_buf()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        templates.sort();
+        statics.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Theme { templates, statics })
+    }
+
+    /// A tera instance with every template registered and incidex's filters.
+    pub fn tera(&self) -> Result<tera::Tera, ThemeError> {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(self.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| ThemeError::Template {
+                path: "templates".into(),
+                message: error_chain(&e),
+            })?;
+        Ok(tera)
+    }
+}
+
+/// tera errors nest the useful part; show the whole chain on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

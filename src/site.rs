@@ -1,0 +1,306 @@
+//! Site: the pipeline end to end. discover → parse → extract → archive → render → output.
+//!
+//! Each stage is a function from data to data; this module only wires them together,
+//! runs the per-file stages in parallel, and gathers diagnostics. `load` stops before
+//! rendering so `inspect`, `check` and `search` share exactly what `build` sees.
+
+use crate::archive::Archive;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::discover::{self, DiscoverError, Found};
+use crate::extract::{self, Context};
+use crate::model::Postmortem;
+use crate::output::{self, OutputError, OutputFile};
+use crate::parse;
+use crate::render::{self, theme::Theme, theme::ThemeError};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("the output folder {output} is inside the content folder {content}; pick another --output")]
+    OutputInsideContent { output: PathBuf, content: PathBuf },
+}
+
+/// What `load` produces: the archive plus everything found along the way.
+#[derive(Debug)]
+pub struct Loaded {
+    pub archive: Archive,
+    /// Files beside the postmortems, copied to `files/` in the site.
+    pub assets: Vec<Found>,
+    /// Every diagnostic, sorted by path then line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Drafts left out (counted for the summary).
+    pub drafts_skipped: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadOptions<'a> {
+    pub config: &'a Config,
+    pub include_drafts: bool,
+    pub today: jiff::civil::Date,
+}
+
+/// URL prefix under which content assets are published.
+pub const FILES_DIR: &str = "files";
+
+/// Read, parse and extract every postmortem under `content`.
+pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError> {
+    let found = discover::discover(content)?;
+    let mut diagnostics = found.diagnostics;
+    let cx = Context {
+        config: opts.config,
+        today: opts.today,
+    };
+
+    let results: Vec<(Option<Postmortem>, Vec<Diagnostic>)> =
+        found.postmortems.par_iter().map(|f| load_file(f, &cx)).collect();
+
+    let mut postmortems = Vec::with_capacity(results.len());
+    let mut drafts_skipped = 0;
+    for (pm, diags) in results {
+        diagnostics.extend(diags);
+        if let Some(pm) = pm {
+            if pm.draft && !opts.include_drafts {
+                drafts_skipped += 1;
+            } else {
+                postmortems.push(pm);
+            }
+        }
+    }
+    let archive = Archive::new(postmortems);
+    diagnostics.extend(archive.diagnostics.iter().cloned());
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
+    Ok(Loaded {
+        archive,
+        assets: found.assets,
+        diagnostics,
+        drafts_skipped,
+    })
+}
+
+/// Parse and extract one file. Never fails: problems are diagnostics.
+pub fn load_file(found: &Found, cx: &Context<'_>) -> (Option<Postmortem>, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(&found.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(
+                    "unreadable",
+                    found.rel.clone(),
+                    format!("cannot read file: {e}"),
+                )],
+            );
+        }
+    };
+    let dir = found.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let rewrite = |dest: &str| rewrite_link(dir, dest);
+    let doc = match parse::parse(&found.rel, &bytes, &rewrite) {
+        Ok(d) => d,
+        Err(e) => return (None, vec![e.to_diagnostic()]),
+    };
+    let (record, extract_diags) = extract::extract(&doc, cx);
+    let mut diagnostics = doc.diagnostics.clone();
+    diagnostics.extend(extract_diags);
+    let fm = doc.front_matter.as_ref();
+    let stem = found.rel.rsplit('/').next().unwrap_or(&found.rel);
+    let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);
+    let slug = fm
+        .and_then(|f| f.slug.as_deref())
+        .map(crate::slug::slugify)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| fallback_slug(stem, &found.rel));
+    let title = record
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| stem.replace(['-', '_'], " "));
+    let pm = Postmortem {
+        path: found.rel.clone(),
+        slug,
+        title,
+        draft: fm.map(|f| f.draft).unwrap_or(false),
+        body_html: doc.markdown.html,
+        toc: doc.markdown.toc,
+        plain_text: doc.markdown.plain_text,
+        extra: fm
+            .map(|f| f.extra.clone().into_iter().collect())
+            .unwrap_or_default(),
+        record,
+        diagnostics: diagnostics.clone(),
+    };
+    (Some(pm), diagnostics)
+}
+
+/// A file name that slugifies to nothing (`שגיאה.md`) still needs a stable URL.
+fn fallback_slug(stem: &str, rel: &str) -> String {
+    let s = crate::slug::slugify(stem);
+    if !s.is_empty() {
+        return s;
+    }
+    // FNV-1a of the path: stable across builds and machines.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in rel.as_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x100000001b3);
+    }
+    format!("incident-{:08x}", h as u32)
+}
+
+/// Relative links in a postmortem are relative to its folder in content/; the page lives at
+/// `incidents/<slug>/`. Links to other postmortems go to their pages, links to other files
+/// to their copy under `files/`.
+fn rewrite_link(dir: &str, dest: &str) -> Option<String> {
+    if dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.contains("://")
+        || dest.starts_with("//")
+    {
+        return None;
+    }
+    if let Some((scheme, _)) = dest.split_once(':') {
+        if !scheme.contains('/') && !scheme.contains('.') {
+            return None; // mailto:, tel:, javascript: (sanitiser drops the last)
+        }
+    }
+    let split_at = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(split_at);
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    if discover::is_markdown(Path::new(&joined)) {
+        let stem = joined.rsplit('/').next().unwrap_or(&joined);
+        let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);
+        return Some(format!("../{}/{suffix}", fallback_slug(stem, &joined)));
+    }
+    Some(format!("../../{FILES_DIR}/{joined}{suffix}"))
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions<'a> {
+    pub content: &'a Path,
+    pub output: &'a Path,
+    pub load: LoadOptions<'a>,
+}
+
+/// What a build did, for the one-line summary.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub postmortems: usize,
+    pub pages: usize,
+    pub assets: usize,
+    pub drafts_skipped: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Build the site: load, render, and swap the output in atomically.
+pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    if let (Ok(out), Ok(content)) = (absolute(opts.output), absolute(opts.content)) {
+        if out.starts_with(&content) {
+            return Err(BuildError::OutputInsideContent {
+                output: opts.output.into(),
+                content: opts.content.into(),
+            });
+        }
+    }
+    let config = opts.load.config;
+    let theme = Theme::load(config.theme.as_deref())?;
+    let loaded = load(opts.content, &opts.load)?;
+    let mut files = render::render_site(&loaded.archive, &theme, config)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    for a in &loaded.assets {
+        files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    output::write_site(opts.output, &files)?;
+    Ok(BuildReport {
+        postmortems: loaded.archive.len(),
+        pages,
+        assets: loaded.assets.len(),
+        drafts_skipped: loaded.drafts_skipped,
+        diagnostics: loaded.diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn absolute(p: &Path) -> std::io::Result<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
+    // Normalise `.`/`..` lexically: the output folder may not exist yet.
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_point_into_files_or_at_pages() {
+        assert_eq!(
+            rewrite_link("2023", "img/graph.png").as_deref(),
+            Some("../../files/2023/img/graph.png")
+        );
+        assert_eq!(
+            rewrite_link("2023", "../shared/x.pdf#page=2").as_deref(),
+            Some("../../files/shared/x.pdf#page=2")
+        );
+        assert_eq!(
+            rewrite_link("", "other-incident.md#timeline").as_deref(),
+            Some("../other-incident/#timeline")
+        );
+        assert_eq!(rewrite_link("", "../../etc/passwd"), None);
+        for keep in [
+            "https://x.example/a.png",
+            "#anchor",
+            "/abs.png",
+            "mailto:a@b.c",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(rewrite_link("a", keep), None, "{keep}");
+        }
+    }
+
+    #[test]
+    fn unsluggable_names_get_a_stable_fallback() {
+        assert_eq!(
+            fallback_slug("שגיאה", "שגיאה.md"),
+            fallback_slug("שגיאה", "שגיאה.md")
+        );
+        assert!(fallback_slug("שגיאה", "שגיאה.md").starts_with("incident-"));
+    }
+}
