@@ -66,13 +66,15 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
     let mut postmortems = Vec::with_capacity(results.len());
     let mut drafts_skipped = 0;
     for (pm, diags) in results {
-        diagnostics.extend(diags);
-        if let Some(pm) = pm {
-            if pm.draft && !opts.include_drafts {
-                drafts_skipped += 1;
-            } else {
+        match pm {
+            // A draft left out of the site is work in progress: its placeholders
+            // (`incidex new` writes `end: TBD`) are not findings about the site.
+            Some(pm) if pm.draft && !opts.include_drafts => drafts_skipped += 1,
+            Some(pm) => {
+                diagnostics.extend(diags);
                 postmortems.push(pm);
             }
+            None => diagnostics.extend(diags),
         }
     }
     let archive = Archive::new(postmortems);
