@@ -14,8 +14,7 @@ fn incidex(dir: &std::path::Path) -> Command {
     cmd
 }
 
-const SUMMARY: &str =
-    r"(?m)^Built \d+ postmortems? into \S+/ in \d+\.\d\d s(, \d+ drafts? skipped)?(, \d+ errors?)?, \d+ warnings?$";
+const SUMMARY: &str = r"(?m)^Built \d+ postmortems? into \S+/ in \d+\.\d\d s(, \d+ drafts? skipped)?(, \d+ errors?)?, \d+ warnings?$";
 
 #[test]
 fn build_defaults_to_content_and_public_and_prints_one_summary_line() {
@@ -26,12 +25,16 @@ fn build_defaults_to_content_and_public_and_prints_one_summary_line() {
     let re = regex::Regex::new(SUMMARY).unwrap();
     assert!(re.is_match(&stderr), "{stderr}");
     assert!(
-        stderr.contains("Built 2 postmortems into public/ in ") && stderr.contains(", 1 draft skipped, 0 warnings"),
+        stderr.contains("Built 2 postmortems into public/ in ")
+            && stderr.contains(", 1 draft skipped, 0 warnings"),
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(tmp.path().join("public/index.html").is_file());
-    assert!(tmp.path().join("public/incidents/2023-05-10-cache-stampede/index.html").is_file());
+    assert!(tmp
+        .path()
+        .join("public/incidents/2023-05-10-cache-stampede/index.html")
+        .is_file());
 }
 
 #[test]
@@ -89,7 +92,10 @@ fn quiet_prints_only_errors_and_verbose_adds_detail() {
     assert!(!stderr.contains("warning["), "{stderr}");
     assert!(!stderr.contains("Built "), "{stderr}");
 
-    let verbose = incidex(tmp.path()).args(["build", "--verbose"]).assert().success();
+    let verbose = incidex(tmp.path())
+        .args(["build", "--verbose"])
+        .assert()
+        .success();
     let stderr = String::from_utf8(verbose.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("warning[empty-file]"), "{stderr}");
     assert!(stderr.contains("Built 3 postmortems"), "{stderr}");
@@ -145,7 +151,10 @@ fn init_starts_an_archive_that_builds_and_refuses_to_overwrite() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("already exists"));
-    assert_eq!(fs::read_to_string(dir.join("incidex.yaml")).unwrap(), "title: Mine\n");
+    assert_eq!(
+        fs::read_to_string(dir.join("incidex.yaml")).unwrap(),
+        "title: Mine\n"
+    );
     assert_eq!(
         fs::read_to_string(dir.join("content/example-postmortem.md")).unwrap(),
         example
@@ -203,5 +212,8 @@ fn new_writes_a_dated_draft_and_refuses_to_overwrite() {
         .assert()
         .success()
         .stderr(predicate::str::contains("Built 1 postmortem into public/"));
-    assert!(tmp.path().join("public/incidents/2024-03-02-queue-backlog/index.html").is_file());
+    assert!(tmp
+        .path()
+        .join("public/incidents/2024-03-02-queue-backlog/index.html")
+        .is_file());
 }

@@ -129,6 +129,18 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
+/// tera errors nest the useful part; show the whole chain on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,25 +157,14 @@ mod tests {
     fn templates_render_urls_unescaped_and_values_escaped() {
         let theme = Theme::load(None).unwrap();
         let mut tera = theme.tera().unwrap();
-        tera.add_raw_template("t", r#"<a href="{{ root }}x/">{{ v }}</a>"#).unwrap();
+        tera.add_raw_template("t.html", r#"<a href="{{ root }}x/">{{ v }}</a>"#)
+            .unwrap();
         let mut cx = tera::Context::new();
         cx.insert("root", "../../");
         cx.insert("v", "<script>");
         assert_eq!(
-            tera.render("t", &cx).unwrap(),
+            tera.render("t.html", &cx).unwrap(),
             r#"<a href="../../x/">&lt;script&gt;</a>"#
         );
     }
-}
-
-/// tera errors nest the useful part; show the whole chain on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }

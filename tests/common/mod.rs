@@ -57,7 +57,12 @@ pub fn build(content: &Path, out: &Path, drafts: bool) -> Result<BuildReport, Bu
     build_with(content, out, drafts, &Config::default())
 }
 
-pub fn build_with(content: &Path, out: &Path, drafts: bool, config: &Config) -> Result<BuildReport, BuildError> {
+pub fn build_with(
+    content: &Path,
+    out: &Path,
+    drafts: bool,
+    config: &Config,
+) -> Result<BuildReport, BuildError> {
     site::build(&BuildOptions {
         content,
         output: out,
