@@ -33,7 +33,7 @@ fn build_defaults_to_content_and_public_and_prints_one_summary_line() {
     assert!(tmp.path().join("public/index.html").is_file());
     assert!(tmp
         .path()
-        .join("public/incidents/2023-05-10-cache-stampede/index.html")
+        .join("public/incidents/cache-stampede/index.html")
         .is_file());
 }
 
