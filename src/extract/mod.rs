@@ -58,7 +58,9 @@ fn title_from_text(md: &crate::parse::Rendered) -> Option<(String, u32)> {
         && standalone
         && (2..=100).contains(&text.chars().count())
         && !text.ends_with(['.', ':', ';', ','])
-        && !text.contains(": ");
+        && !text.contains(": ")
+        // a badge or a link line (`![Author](…)`) is decoration, not a title
+        && !md.links.iter().any(|l| l.line == first.number);
     if title_like {
         return Some((text.to_string(), first.number));
     }
@@ -95,6 +97,11 @@ mod tests {
         assert_eq!(
             title_of("Date: 2023-05-10\n\n## Timeline\n").as_deref(),
             Some("Timeline")
+        );
+        // nor is an image or link line
+        assert_eq!(
+            title_of("![Author](https://x.example/badge.svg)\n\n---\n# Real title\n").as_deref(),
+            Some("Real title")
         );
         // nor is the first line of a longer paragraph
         assert_eq!(title_of("Web outage\ncontinued here\n").as_deref(), None);
