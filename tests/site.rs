@@ -446,6 +446,34 @@ fn a_build_that_fails_while_writing_leaves_the_previous_site() {
     assert_no_leftovers(tmp.path());
 }
 
+/// A failure midway through writing that happens whatever the user's privileges: an asset
+/// whose copy in the output would exceed the system's path length limit, while its source
+/// path (in a shorter folder) is fine.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_that_fails_midway_through_writing_leaves_the_previous_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("c");
+    copy_tree(&fixture("freeform"), &content);
+    let out_parent = tmp.path().join("o".repeat(200));
+    let out = out_parent.join("public");
+    build(&content, &out, false).unwrap();
+    let before = read_tree(&out);
+
+    let mut deep = content.clone();
+    while deep.as_os_str().len() < 4000 {
+        deep.push("d".repeat(200));
+    }
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("trace.txt"), "x").unwrap();
+    fs::write(content.join("new.md"), "# A new postmortem\n").unwrap();
+
+    let err = build(&content, &out, false).unwrap_err();
+    assert!(matches!(err, BuildError::Output(_)), "{err}");
+    assert!(read_tree(&out) == before, "previous site untouched");
+    assert_no_leftovers(&out_parent);
+}
+
 #[test]
 fn an_output_path_that_is_a_file_is_refused_untouched() {
     let tmp = tempfile::tempdir().unwrap();
