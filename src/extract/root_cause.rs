@@ -116,7 +116,16 @@ pub fn apply(outline: &Outline, parts: &[Part], taxonomy: &[Category], record: &
             .filter(|l| !matches!(l.kind, LineKind::Code))
             .map(|l| (l.number, l.text.as_str()))
             .collect();
-        let cue: Vec<(u32, &str)> = prose.iter().copied().filter(|(_, t)| CAUSE_CUE.is_match(t)).collect();
+        // The opening paragraph usually says what broke; then every sentence naming a cause.
+        let opening = outline
+            .lines
+            .iter()
+            .filter(|l| matches!(l.kind, LineKind::Paragraph) && l.text.split_whitespace().count() >= 8)
+            .take(1)
+            .map(|l| (l.number, l.text.as_str()));
+        let cue: Vec<(u32, &str)> = opening
+            .chain(prose.iter().copied().filter(|(_, t)| CAUSE_CUE.is_match(t)))
+            .collect();
         for set in [cue, prose] {
             let text: String = set.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(" ");
             if let Some(cat) = categorize(taxonomy, &text) {

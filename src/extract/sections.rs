@@ -150,7 +150,7 @@ pub fn label_kind(label: &str) -> Option<Kind> {
 }
 
 /// Split "Label: value" (or a whole-line label) into kind and inline value.
-fn split_label(text: &str, whole_line_label: bool) -> Option<(Kind, Option<String>)> {
+fn split_label(text: &str, whole_line_label: bool, list_item: bool) -> Option<(Kind, Option<String>)> {
     let t = text.trim().trim_start_matches(['•', '*', '-', '–', '·', '●', '▪']).trim();
     if let Some(idx) = t.find(':') {
         let (label, rest) = (&t[..idx], t[idx + 1..].trim());
@@ -160,10 +160,12 @@ fn split_label(text: &str, whole_line_label: bool) -> Option<(Kind, Option<Strin
         }
         if let Some(kind) = label_kind(label) {
             let rest = rest.trim_start_matches(['*', '_']).trim();
-            return Some((kind, (!rest.is_empty()).then(|| rest.to_string())));
+            // "**TIMELINE:** 🧐": decoration after the label is not a value.
+            let has_value = rest.chars().any(char::is_alphanumeric);
+            return Some((kind, has_value.then(|| rest.to_string())));
         }
     }
-    if whole_line_label || t.split_whitespace().count() <= 8 {
+    if whole_line_label || (!list_item && t.split_whitespace().count() <= 6) {
         let words = normalize_label(t);
         // A bare line is a label only when it is nothing but the label.
         if !t.ends_with(['.', '!', '?']) || whole_line_label {
@@ -193,9 +195,9 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
             .map(|s| s.title.to_lowercase())
             .unwrap_or_default();
         let found = match line.kind {
-            LineKind::Heading(_) => split_label(&line.text, true),
-            LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => split_label(&line.text, false),
-            LineKind::ListItem { first: true, .. } => split_label(&line.text, false),
+            LineKind::Heading(_) => split_label(&line.text, true, false),
+            LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => split_label(&line.text, false, false),
+            LineKind::ListItem { first: true, .. } => split_label(&line.text, line.starts_bold, true),
             LineKind::TableRow { header: false } if line.cells.len() == 2 => {
                 label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
             }
@@ -250,7 +252,7 @@ fn paragraph_body(outline: &Outline, i: usize) -> Vec<usize> {
             break;
         }
         let is_label = match l.kind {
-            LineKind::Paragraph | LineKind::BlockQuote => split_label(&l.text, false).is_some(),
+            LineKind::Paragraph | LineKind::BlockQuote => split_label(&l.text, false, false).is_some(),
             _ => false,
         };
         if is_label {
