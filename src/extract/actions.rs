@@ -50,14 +50,19 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
             !t.is_empty() && !label_like(t) && !CLOSING.is_match(t) && t.chars().any(char::is_alphabetic)
         })
         .collect();
-    // Sub-bullets belong to their parent: keep list items at the shallowest depth present.
-    let min_depth = lines
-        .iter()
-        .filter_map(|i| match outline.lines[*i].kind {
-            LineKind::ListItem { depth, .. } => Some(depth),
-            _ => None,
-        })
-        .min();
+    // Sub-bullets belong to their parent item; items under a group label count.
+    let included: BTreeSet<usize> = lines.iter().copied().collect();
+    let parent_is_item = |i: usize| -> bool {
+        let LineKind::ListItem { depth, .. } = outline.lines[i].kind else { return false };
+        for j in (0..i).rev() {
+            match outline.lines[j].kind {
+                LineKind::ListItem { depth: d, first: true, .. } if d < depth => return included.contains(&j),
+                LineKind::ListItem { .. } => continue,
+                _ => return false,
+            }
+        }
+        false
+    };
     let mut out = Vec::new();
     for (n, t) in inline {
         if !label_like(&t) {
@@ -66,10 +71,8 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
     }
     for i in lines {
         let l = &outline.lines[i];
-        if let (LineKind::ListItem { depth, .. }, Some(min)) = (l.kind, min_depth) {
-            if depth > min {
-                continue;
-            }
+        if parent_is_item(i) {
+            continue;
         }
         let (text, done) = task_mark(&l.text);
         push_split(&mut out, l.number, text, done);

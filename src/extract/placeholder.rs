@@ -26,6 +26,12 @@ pub fn is_placeholder(value: &str) -> bool {
             | "hh:mm"
             | "none"
             | "null"
+            // a template's bracketed word after Markdown turned it into link text
+            | "timestamp"
+            | "datetime"
+            | "date"
+            | "time"
+            | "specify timezone"
     ) || (v.starts_with('[') && v.ends_with(']'))
         || (v.starts_with('<') && v.ends_with('>'))
         || (v.starts_with('{') && v.ends_with('}'))

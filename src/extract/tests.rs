@@ -65,7 +65,7 @@ fn hugo_date_and_status_updates() {
 
 #[test]
 fn never_invent_from_a_template() {
-    let md = "# Postmortem\n\n## Incident Details\n\n- Duration:\n  - Start Time: [Timestamp]\n  - End Time: [Timestamp]\n  - Timezone: [Specify Timezone]\n- Severity: TBD\n\n## Timeline\n\n- [Timestamp]: alerts fired\n";
+    let md = "# Postmortem\n\n## Incident Details\n\n- Duration:\n  - Start Time: [Timestamp]\n  - End Time: [Timestamp]\n  - Timezone: [Specify Timezone]\n- Severity: TBD\n\n## Timeline\n\n- [Timestamp] alerts fired\n";
     let (r, d) = run(md);
     assert!(r.start.is_none() && r.end.is_none() && r.duration_minutes.is_none());
     assert!(r.timezone.is_none() && r.severity.is_none() && r.timeline.is_empty());

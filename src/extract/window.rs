@@ -188,7 +188,10 @@ pub fn apply(
                     Diagnostic::warning(
                         "placeholder",
                         path,
-                        format!("{kind:?} is a placeholder ({tok:?}); no value used").to_lowercase(),
+                        format!(
+                            "{} is a placeholder ({tok:?}); no value used",
+                            if kind == Kind::Start { "start" } else { "end" }
+                        ),
                     )
                     .at_line(line),
                 );
@@ -634,9 +637,10 @@ mod tests {
 
     #[test]
     fn placeholders_never_become_values() {
-        let (r, d) = run("- Duration:\n  - Start Time: [Timestamp]\n  - End Time: XX:XX\n\n## Timeline\n\n- [Timestamp]: alert\n");
+        let (r, d) = run("- Duration:\n  - Start Time: [Timestamp]\n  - End Time: XX:XX\n\n## Timeline\n\n- [Timestamp] alert\n");
         assert!(r.start.is_none() && r.end.is_none() && r.duration_minutes.is_none());
-        let lines: Vec<Option<u32>> = d.iter().filter(|d| d.code == "placeholder").map(|d| d.line).collect();
+        let mut lines: Vec<Option<u32>> = d.iter().filter(|d| d.code == "placeholder").map(|d| d.line).collect();
+        lines.sort();
         assert_eq!(lines, vec![Some(2), Some(3), Some(7)]);
     }
 
