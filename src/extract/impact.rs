@@ -105,7 +105,7 @@ pub fn first_sentence(text: &str) -> String {
     for (i, _) in t.match_indices(". ") {
         // "approx. 3" or "e.g. x" are not sentence ends
         let word = t[..i].rsplit(' ').next().unwrap_or("");
-        if word.len() > 3 || word.chars().all(|c| c.is_ascii_digit()) {
+        if word.len() > 3 && !word.chars().all(|c| c.is_ascii_digit()) {
             end = i + 1;
             break;
         }

@@ -85,14 +85,20 @@ static CAUSE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Fill root cause fields front matter left empty.
 pub fn apply(outline: &Outline, parts: &[Part], taxonomy: &[Category], record: &mut Record) {
     let rc: Vec<&Part> = sections::of_kind(parts, Kind::RootCause).collect();
-    // Labels inside a root cause section are the analysis; others are previews.
-    let dedicated: Vec<&Part> = rc
+    // The innermost label wins over the section around it ("## Root Cause and Resolution"
+    // holding "**Root Cause:**"), so resolution text does not blur the category.
+    let innermost: Vec<&Part> = rc
         .iter()
         .copied()
-        .filter(|p| !p.heading && p.in_section.contains("root cause") || p.heading && !p.in_section.contains("summary"))
-        .filter(|p| !p.heading || !rc.iter().any(|q| !q.heading && q.label_index > p.label_index && p.body.contains(&q.label_index)))
+        .filter(|p| !rc.iter().any(|q| q.label_index != p.label_index && p.body.contains(&q.label_index)))
         .collect();
-    let groups: Vec<Vec<&Part>> = vec![dedicated, rc.clone()];
+    // Labels inside a root cause section are the analysis; those in a summary are previews.
+    let dedicated: Vec<&Part> = innermost
+        .iter()
+        .copied()
+        .filter(|p| p.in_section.contains("root cause") || p.heading && !p.in_section.contains("summary"))
+        .collect();
+    let groups: Vec<Vec<&Part>> = vec![dedicated, innermost];
     let mut chosen: Option<(String, u32, String)> = None; // text, line, category
     for g in groups {
         let text: String = g.iter().map(|p| p.text(outline)).collect::<Vec<_>>().join(" ");
