@@ -123,9 +123,9 @@ pub fn label_kind(label: &str) -> Option<Kind> {
         Kind::Impact
     } else if is(&["duration", "outage duration", "incident duration", "total duration", "downtime", "outage window", "incident window", "time window", "total downtime"]) {
         Kind::Duration
-    } else if is(&["start", "start time", "started", "started at", "start date", "incident start", "outage start", "began", "began at", "start of incident", "incident began", "start time (utc)"]) {
+    } else if is(&["start", "start time", "started", "started at", "start date", "incident start", "outage start", "began", "began at", "start of incident", "incident began", "start time (utc)", "impact started", "outage started", "outage began"]) {
         Kind::Start
-    } else if is(&["end", "end time", "ended", "ended at", "end date", "incident end", "outage end", "resolved at", "end of incident", "recovered at", "end time (utc)"]) {
+    } else if is(&["end", "end time", "ended", "ended at", "end date", "incident end", "outage end", "resolved at", "end of incident", "recovered at", "end time (utc)", "resolved", "recovered", "impact ended", "outage ended"]) {
         Kind::End
     } else if has("time to recover") || has("time to resol") || has("time to mitigat") || is(&["ttr", "mttr", "time to restore"]) {
         Kind::RecoveryTime

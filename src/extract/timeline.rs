@@ -102,6 +102,18 @@ pub fn events(
                         .at_line(l.number),
                     );
                 }
+                continue;
+            }
+            // "### June 7" or "2031-06-07 (all times UTC)": later bare times are on that date.
+            if !status_mode {
+                if let Some(d) = when::find_moments(read_from).into_iter().next().filter(|d| {
+                    d.date.is_some() && d.time.is_none() && LEAD.is_match(&read_from[..d.start])
+                }) {
+                    if read_from.split_whitespace().count() <= 8 {
+                        raw.push((l.number, d, String::new(), String::new()));
+                        continue;
+                    }
+                }
             }
             continue;
         };
@@ -135,7 +147,14 @@ fn resolve(raw: Vec<(u32, Moment, String, String)>, frame: &Frame) -> Vec<Timeli
     let mut prev_minutes: Option<i32> = None;
     let mut out = Vec::new();
     for (line, m, time_text, text) in raw {
-        let t = m.time.as_ref().expect("events have times");
+        let Some(t) = m.time.as_ref() else {
+            // a date marker, not an event
+            if let Some(d) = m.date.and_then(|d| d.resolve(frame.anchor.map(|a| a.year()))) {
+                current = Some(d);
+                prev_minutes = None;
+            }
+            continue;
+        };
         let minutes = t.hour as i32 * 60 + t.minute as i32;
         if let Some(d) = m.date.and_then(|d| d.resolve(frame.anchor.map(|a| a.year()))) {
             current = Some(d);
@@ -220,6 +239,16 @@ mod tests {
                 "2031-10-04T09:00:00+00:00"
             ]
         );
+    }
+
+    #[test]
+    fn date_headings_set_the_date_of_later_times() {
+        let (ev, _) = run(
+            "## Timeline\n\n### 2031-06-06 (all times UTC)\n\n- 23:10 disk alarm\n\n### June 7\n\n- 08:00 replaced disk\n",
+            None,
+            Some("UTC"),
+        );
+        assert_eq!(ats(&ev), vec!["2031-06-06T23:10:00+00:00", "2031-06-07T08:00:00+00:00"]);
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub struct Frame {
 }
 
 static ALL_TIMES_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all\s+)?times?\s+(?:are\s+|shown\s+|given\s+|listed\s+|below\s+)*(?:in|are)\s+").expect("regex")
+    Regex::new(r"(?i)\b(?:all\s+times?|times\s+(?:are|shown|given|listed|below))(?:\s+(?:are|shown|given|listed|below))*(?:\s+in)?\s+")
+        .expect("regex")
 });
 static UNDATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(?:last\s+(?:modified|updated|edited|reviewed)|created|published|updated|written|due|reviewed)\b")
@@ -337,6 +338,27 @@ pub fn apply(
         }
     }
 
+    // Only a date is stated (a Date or Duration field holding a bare date): a date-only start.
+    if start.is_none() && record.start.is_none() && record.end.is_none() {
+        let date_only = parts
+            .iter()
+            .filter(|p| matches!(p.kind, Kind::Date | Kind::Duration))
+            .find_map(|p| {
+                let (line, text) = p.texts(outline).find(|(_, t)| !t.trim().is_empty())?;
+                let ms = when::find_moments(text);
+                match ms.as_slice() {
+                    [m] if m.time.is_none() => m.date?.resolve(None).map(|d| (d, line)),
+                    _ => None,
+                }
+            });
+        if let Some((d, line)) = date_only {
+            if events.iter().all(|e| e.at.is_none()) {
+                record.start = Some(When::date(d));
+                record.note("start", Provenance::text(line));
+            }
+        }
+    }
+
     // Store what front matter left empty.
     let fm_start = record.start.is_some();
     let fm_end = record.end.is_some();
@@ -515,9 +537,15 @@ pub fn stated_duration(outline: &Outline, parts: &[Part]) -> Option<(i64, u32, S
             if !when::find_moments(t).is_empty() {
                 return None;
             }
-            let m = DURATION_VALUE.find(t)?;
-            let mins = duration::parse_minutes(&words_to_digits(m.as_str()))?;
-            Some((mins, line, m.as_str().trim().to_string()))
+            if let Some(m) = DURATION_VALUE.find(t) {
+                let mins = duration::parse_minutes(&words_to_digits(m.as_str()))?;
+                return Some((mins, line, m.as_str().trim().to_string()));
+            }
+            // compact forms: "1h30m", "2h", "45m"
+            let head = t.split(['(', ';', ',']).next().unwrap_or("").trim();
+            let compact = head.len() <= 12 && head.starts_with(|c: char| c.is_ascii_digit());
+            let mins = compact.then(|| duration::parse_minutes(head)).flatten()?;
+            Some((mins, line, head.to_string()))
         })
     };
     if let Some(found) = sections::of_kind(parts, Kind::Duration)
@@ -654,6 +682,13 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_date_gives_a_date_only_start() {
+        let (r, _) = run("# Mail delays\n\nDate: 2031-08-08\n\nMail was slow for a while.\n");
+        assert_eq!(s(r.start), "2031-08-08");
+        assert!(r.end.is_none() && r.duration_minutes.is_none());
+    }
+
+    #[test]
     fn time_only_span_gives_a_duration_but_no_instants() {
         let (r, _) = run("The site was down between 09:10 and 09:55 UTC.\n");
         assert!(r.start.is_none());
@@ -671,5 +706,6 @@ mod tests {
         assert_eq!(o("- Time to recovery: 19 hours 43 minutes"), Some(1183));
         assert_eq!(o("# A 25-minute outage of billing"), Some(25));
         assert_eq!(o("We spent 20 minutes on the wrong server."), None);
+        assert_eq!(o("**Duration:** 1h30m"), Some(90));
     }
 }
