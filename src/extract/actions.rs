@@ -30,7 +30,11 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
         }
     }
     // Lines that are themselves labels of another kind end nothing here, but are not items.
-    let other_labels: BTreeSet<usize> = parts.iter().filter(|p| p.kind != kind).map(|p| p.label_index).collect();
+    let other_labels: BTreeSet<usize> = parts
+        .iter()
+        .filter(|p| p.kind != kind)
+        .map(|p| p.label_index)
+        .collect();
     let label_like = |t: &str| t.trim_end().ends_with(':');
     let lines: Vec<usize> = idx
         .into_iter()
@@ -53,10 +57,16 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
     // Sub-bullets belong to their parent item; items under a group label count.
     let included: BTreeSet<usize> = lines.iter().copied().collect();
     let parent_is_item = |i: usize| -> bool {
-        let LineKind::ListItem { depth, .. } = outline.lines[i].kind else { return false };
+        let LineKind::ListItem { depth, .. } = outline.lines[i].kind else {
+            return false;
+        };
         for j in (0..i).rev() {
             match outline.lines[j].kind {
-                LineKind::ListItem { depth: d, first: true, .. } if d < depth => return included.contains(&j),
+                LineKind::ListItem {
+                    depth: d,
+                    first: true,
+                    ..
+                } if d < depth => return included.contains(&j),
                 LineKind::ListItem { .. } => continue,
                 _ => return false,
             }
@@ -119,7 +129,10 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
             })
             .collect();
     }
-    for (kind, field) in [(Kind::Lessons, "lessons"), (Kind::Contributing, "contributing_factors")] {
+    for (kind, field) in [
+        (Kind::Lessons, "lessons"),
+        (Kind::Contributing, "contributing_factors"),
+    ] {
         let target = if kind == Kind::Lessons {
             &record.lessons
         } else {
@@ -160,7 +173,16 @@ mod tests {
     fn grouped_lists_count_items_not_groups_or_sub_bullets() {
         let r = run("## Corrective and Preventive Measures\n\nWe will do the following:\n\n- **Short term:**\n  - add an alarm\n    - page the on-call\n  - rotate keys\n- **Long term:**\n  - [x] retire the old proxy\n\n## Tasks\n\n1. write a runbook\n2. drill it\n\nBy implementing these measures we will be safer.\n\n## Lessons learned\n\n- caches lie\n");
         let texts: Vec<&str> = r.action_items.iter().map(|a| a.text.as_str()).collect();
-        assert_eq!(texts, vec!["add an alarm", "rotate keys", "retire the old proxy", "write a runbook", "drill it"]);
+        assert_eq!(
+            texts,
+            vec![
+                "add an alarm",
+                "rotate keys",
+                "retire the old proxy",
+                "write a runbook",
+                "drill it"
+            ]
+        );
         assert_eq!(r.action_items[2].done, Some(true));
         assert_eq!(r.lessons, vec!["caches lie"]);
     }

@@ -206,13 +206,24 @@ pub fn apply_extras(fm: &FrontMatter, record: &mut Record) {
             _ => None,
         }
     };
-    for (keys, is_start) in [(&["date"][..], true), (&["resolvedWhen", "resolved_when", "resolvedwhen"][..], false)] {
-        let slot_empty = if is_start { record.start.is_none() } else { record.end.is_none() };
+    for (keys, is_start) in [
+        (&["date"][..], true),
+        (&["resolvedWhen", "resolved_when", "resolvedwhen"][..], false),
+    ] {
+        let slot_empty = if is_start {
+            record.start.is_none()
+        } else {
+            record.end.is_none()
+        };
         if !slot_empty {
             continue;
         }
-        let Some((key, raw)) = keys.iter().find_map(|k| value(k).map(|v| (*k, v))) else { continue };
-        let Some(parsed) = when::parse_iso(&raw) else { continue };
+        let Some((key, raw)) = keys.iter().find_map(|k| value(k).map(|v| (*k, v))) else {
+            continue;
+        };
+        let Some(parsed) = when::parse_iso(&raw) else {
+            continue;
+        };
         if parsed.when.date_only {
             continue;
         }

@@ -20,8 +20,9 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("regex")
 });
-static AFFECTING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:affect\w*|impact\w*)\s+(?:approximately\s+|about\s+|around\s+|roughly\s+|nearly\s+|over\s+)?$").expect("regex"));
+static AFFECTING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:affect\w*|impact\w*)\s+(?:approximately\s+|about\s+|around\s+|roughly\s+|nearly\s+|over\s+)?$").expect("regex")
+});
 static ALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:all|every)\s+(?:of\s+)?(?:our\s+|the\s+)?(?:users?|customers?|visitors?|(?:inbound\s+|incoming\s+)?traffic)\b")
         .expect("regex")
@@ -59,11 +60,20 @@ pub fn users_in(text: &str) -> Option<u64> {
 /// Fill impact fields front matter left empty.
 pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
     let impact_lines: Vec<(u32, String)> = sections::of_kind(parts, Kind::Impact)
-        .flat_map(|p| p.texts(outline).map(|(n, t)| (n, t.to_string())).collect::<Vec<_>>())
+        .flat_map(|p| {
+            p.texts(outline)
+                .map(|(n, t)| (n, t.to_string()))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let skip: HashSet<usize> = parts
         .iter()
-        .filter(|p| matches!(p.kind, Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other))
+        .filter(|p| {
+            matches!(
+                p.kind,
+                Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
+            )
+        })
         .flat_map(|p| p.body.iter().copied())
         .collect();
     let prose: Vec<(u32, String)> = outline
@@ -91,7 +101,10 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
         }
     }
     if record.impact.summary.is_none() {
-        if let Some((line, t)) = impact_lines.iter().find(|(_, t)| t.split_whitespace().count() >= 3) {
+        if let Some((line, t)) = impact_lines
+            .iter()
+            .find(|(_, t)| t.split_whitespace().count() >= 3)
+        {
             record.impact.summary = Some(first_sentence(t));
             record.note("impact.summary", Provenance::text(*line));
         }
@@ -150,9 +163,17 @@ mod tests {
         apply(&o, &ps, &mut r);
         assert_eq!(r.impact.percent, Some(18.0));
         assert_eq!(r.provenance_of("impact.percent").unwrap().line, Some(5));
-        assert_eq!(r.impact.summary.as_deref(), Some("Checkout failed for 18% of shoppers' sessions."));
+        assert_eq!(
+            r.impact.summary.as_deref(),
+            Some("Checkout failed for 18% of shoppers' sessions.")
+        );
 
-        let o = render("Every request failed for all users.\n\n## Timeline\n\n- 10:00 50% of users\n", 1, &|_| None).outline;
+        let o = render(
+            "Every request failed for all users.\n\n## Timeline\n\n- 10:00 50% of users\n",
+            1,
+            &|_| None,
+        )
+        .outline;
         let ps = sections::parts(&o);
         let mut r = Record::default();
         apply(&o, &ps, &mut r);

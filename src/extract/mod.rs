@@ -51,7 +51,16 @@ pub fn extract(doc: &Document, cx: &Context<'_>) -> (Record, Vec<Diagnostic>) {
     title(doc, outline, &mut record);
     let frame = window::frame(outline, &parts, &record, cx);
     let events = timeline::events(outline, &parts, &frame, &doc.path, &mut diags);
-    window::apply(outline, &parts, &events, &frame, &mut record, &doc.path, cx, &mut diags);
+    window::apply(
+        outline,
+        &parts,
+        &events,
+        &frame,
+        &mut record,
+        &doc.path,
+        cx,
+        &mut diags,
+    );
     if record.timeline.is_empty() && !events.is_empty() {
         record.note("timeline", Provenance::text(events[0].line));
         record.timeline = events;
@@ -86,9 +95,15 @@ fn title(doc: &Document, outline: &Outline, record: &mut Record) {
     let named = head.iter().find(|l| {
         standalone(l) && {
             let t = l.text.to_lowercase();
-            ["postmortem:", "post-mortem:", "post mortem:", "incident report:", "outage report:"]
-                .iter()
-                .any(|p| t.starts_with(p))
+            [
+                "postmortem:",
+                "post-mortem:",
+                "post mortem:",
+                "incident report:",
+                "outage report:",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p))
         }
     });
     let pick = named.or_else(|| head.iter().take(3).find(|l| standalone(l)));
@@ -99,7 +114,13 @@ fn title(doc: &Document, outline: &Outline, record: &mut Record) {
 }
 
 /// Severity, detection and resolution: short labelled fields.
-fn short_fields(outline: &Outline, parts: &[Part], record: &mut Record, path: &str, diags: &mut Vec<Diagnostic>) {
+fn short_fields(
+    outline: &Outline,
+    parts: &[Part],
+    record: &mut Record,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let first_text = |kind: Kind| -> Option<(u32, String)> {
         sections::of_kind(parts, kind).find_map(|p| {
             p.texts(outline)
@@ -111,8 +132,12 @@ fn short_fields(outline: &Outline, parts: &[Part], record: &mut Record, path: &s
         if let Some((line, v)) = first_text(Kind::Severity) {
             if placeholder::is_placeholder(&v) || placeholder::find_token(&v).is_some() {
                 diags.push(
-                    Diagnostic::warning("placeholder", path, format!("severity is a placeholder ({v:?}); no value used"))
-                        .at_line(line),
+                    Diagnostic::warning(
+                        "placeholder",
+                        path,
+                        format!("severity is a placeholder ({v:?}); no value used"),
+                    )
+                    .at_line(line),
                 );
             } else if v.split_whitespace().count() <= 4 {
                 record.severity = Some(v);
@@ -140,12 +165,17 @@ fn short_fields(outline: &Outline, parts: &[Part], record: &mut Record, path: &s
     for kind in [Kind::Timezone, Kind::Duration, Kind::Date] {
         for p in sections::of_kind(parts, kind) {
             if let Some(v) = &p.inline {
-                if let Some(tok) = placeholder::find_token(v).or(placeholder::is_placeholder(v).then_some(v.as_str())) {
+                if let Some(tok) =
+                    placeholder::find_token(v).or(placeholder::is_placeholder(v).then_some(v.as_str()))
+                {
                     diags.push(
                         Diagnostic::warning(
                             "placeholder",
                             path,
-                            format!("{} is a placeholder ({tok:?}); no value used", format!("{kind:?}").to_lowercase()),
+                            format!(
+                                "{} is a placeholder ({tok:?}); no value used",
+                                format!("{kind:?}").to_lowercase()
+                            ),
                         )
                         .at_line(p.line),
                     );
@@ -186,7 +216,9 @@ fn missing_fields(record: &Record, cx: &Context<'_>, path: &str, diags: &mut Vec
             "end" => record.end.is_some(),
             "duration" | "duration_minutes" => record.duration_minutes.is_some(),
             "impact" => {
-                record.impact.percent.is_some() || record.impact.users.is_some() || record.impact.summary.is_some()
+                record.impact.percent.is_some()
+                    || record.impact.users.is_some()
+                    || record.impact.summary.is_some()
             }
             "impact.percent" => record.impact.percent.is_some(),
             "root_cause" => record.root_cause.category.is_some() || record.root_cause.summary.is_some(),
@@ -199,8 +231,14 @@ fn missing_fields(record: &Record, cx: &Context<'_>, path: &str, diags: &mut Vec
         };
         if !present {
             diags.push(
-                Diagnostic::warning("missing-field", path, format!("no {field} found in front matter or text"))
-                    .with_hint(format!("add `{field}:` to the front matter or a labelled line to the text")),
+                Diagnostic::warning(
+                    "missing-field",
+                    path,
+                    format!("no {field} found in front matter or text"),
+                )
+                .with_hint(format!(
+                    "add `{field}:` to the front matter or a labelled line to the text"
+                )),
             );
         }
     }

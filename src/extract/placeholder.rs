@@ -57,7 +57,16 @@ mod tests {
 
     #[test]
     fn placeholders_are_recognised() {
-        for p in ["TBD", "[Timestamp]", "N/A", "XX:XX", "<fill in>", "{{start}}", "YYYY-MM-DD", "  tbd "] {
+        for p in [
+            "TBD",
+            "[Timestamp]",
+            "N/A",
+            "XX:XX",
+            "<fill in>",
+            "{{start}}",
+            "YYYY-MM-DD",
+            "  tbd ",
+        ] {
             assert!(is_placeholder(p), "{p}");
         }
         for v in ["2023-05-10", "SEV2", "checkout"] {
@@ -67,7 +76,10 @@ mod tests {
 
     #[test]
     fn tokens_in_text() {
-        assert_eq!(find_token("- [Start time here]: alerts fired"), Some("[Start time here]"));
+        assert_eq!(
+            find_token("- [Start time here]: alerts fired"),
+            Some("[Start time here]")
+        );
         assert_eq!(find_token("| 2031-01-01 HH:mm | Short event |"), Some("HH:mm"));
         assert_eq!(find_token("at XX:XX the pager went off"), Some("XX:XX"));
         assert_eq!(find_token("see [the runbook] and [#42]"), None);

@@ -90,7 +90,10 @@ pub fn apply(outline: &Outline, parts: &[Part], taxonomy: &[Category], record: &
     let innermost: Vec<&Part> = rc
         .iter()
         .copied()
-        .filter(|p| !rc.iter().any(|q| q.label_index != p.label_index && p.body.contains(&q.label_index)))
+        .filter(|p| {
+            !rc.iter()
+                .any(|q| q.label_index != p.label_index && p.body.contains(&q.label_index))
+        })
         .collect();
     // Labels inside a root cause section are the analysis; those in a summary are previews.
     let dedicated: Vec<&Part> = innermost
@@ -108,7 +111,11 @@ pub fn apply(outline: &Outline, parts: &[Part], taxonomy: &[Category], record: &
         if let Some(cat) = categorize(taxonomy, &text) {
             let line = g
                 .iter()
-                .find_map(|p| p.texts(outline).find(|(_, t)| !t.trim().is_empty()).map(|(n, _)| n))
+                .find_map(|p| {
+                    p.texts(outline)
+                        .find(|(_, t)| !t.trim().is_empty())
+                        .map(|(n, _)| n)
+                })
                 .unwrap_or(g[0].line);
             chosen = Some((text, line, cat));
             break;
@@ -132,10 +139,12 @@ pub fn apply(outline: &Outline, parts: &[Part], taxonomy: &[Category], record: &
         let cue: Vec<(u32, &str)> = opening
             .chain(prose.iter().copied().filter(|(_, t)| CAUSE_CUE.is_match(t)))
             .collect();
-        for set in [cue, prose] {
+        for (set, with_summary) in [(cue, true), (prose, false)] {
             let text: String = set.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(" ");
             if let Some(cat) = categorize(taxonomy, &text) {
                 let line = set.first().map(|(n, _)| *n).unwrap_or(1);
+                // The whole text names a category but states no cause sentence.
+                let text = if with_summary { text } else { String::new() };
                 chosen = Some((text, line, cat));
                 break;
             }
@@ -171,20 +180,44 @@ mod tests {
 
     #[test]
     fn the_failed_component_beats_configuration() {
-        assert_eq!(cat("A misconfigured load balancer sent every request to one node").as_deref(), Some("load-balancer"));
-        assert_eq!(cat("A firewall rule was misconfigured and dropped port 443").as_deref(), Some("firewall"));
-        assert_eq!(cat("A wrong setting in the config file of the web server").as_deref(), Some("configuration"));
+        assert_eq!(
+            cat("A misconfigured load balancer sent every request to one node").as_deref(),
+            Some("load-balancer")
+        );
+        assert_eq!(
+            cat("A firewall rule was misconfigured and dropped port 443").as_deref(),
+            Some("firewall")
+        );
+        assert_eq!(
+            cat("A wrong setting in the config file of the web server").as_deref(),
+            Some("configuration")
+        );
         assert_eq!(cat("The weather was nice").as_deref(), None);
     }
 
     #[test]
     fn representative_causes() {
-        assert_eq!(cat("The TLS certificate expired over the weekend").as_deref(), Some("certificate"));
-        assert_eq!(cat("A memory leak in the worker made it crash").as_deref(), Some("software-bug"));
+        assert_eq!(
+            cat("The TLS certificate expired over the weekend").as_deref(),
+            Some("certificate")
+        );
+        assert_eq!(
+            cat("A memory leak in the worker made it crash").as_deref(),
+            Some("software-bug")
+        );
         assert_eq!(cat("The disk ran out of space").as_deref(), Some("capacity"));
-        assert_eq!(cat("Our hosting provider had a hypervisor failure").as_deref(), Some("dependency"));
-        assert_eq!(cat("Stale DNS records pointed at the old address").as_deref(), Some("dns"));
-        assert_eq!(cat("A bad release was rolled out to all regions").as_deref(), Some("deployment"));
+        assert_eq!(
+            cat("Our hosting provider had a hypervisor failure").as_deref(),
+            Some("dependency")
+        );
+        assert_eq!(
+            cat("Stale DNS records pointed at the old address").as_deref(),
+            Some("dns")
+        );
+        assert_eq!(
+            cat("A bad release was rolled out to all regions").as_deref(),
+            Some("deployment")
+        );
     }
 
     #[test]
@@ -194,7 +227,10 @@ mod tests {
             std::path::Path::new("x.yaml"),
         )
         .unwrap();
-        assert_eq!(categorize(&c.taxonomy, "Kafka brokers lost quorum").as_deref(), Some("queue"));
+        assert_eq!(
+            categorize(&c.taxonomy, "Kafka brokers lost quorum").as_deref(),
+            Some("queue")
+        );
     }
 
     #[test]

@@ -75,7 +75,9 @@ pub fn normalize_label(text: &str) -> String {
         .chars()
         .filter(|c| c.is_alphanumeric() || c.is_whitespace() || "/-&'().,:;?".contains(*c))
         .collect();
-    let t = t.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')');
+    let t = t
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')');
     let t = t.trim().trim_end_matches([':', '.', ' ']);
     t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
@@ -121,27 +123,119 @@ pub fn label_kind(label: &str) -> Option<Kind> {
         Kind::Actions
     } else if has("impact") {
         Kind::Impact
-    } else if is(&["duration", "outage duration", "incident duration", "total duration", "downtime", "outage window", "incident window", "time window", "total downtime"]) {
+    } else if is(&[
+        "duration",
+        "outage duration",
+        "incident duration",
+        "total duration",
+        "downtime",
+        "outage window",
+        "incident window",
+        "time window",
+        "total downtime",
+    ]) {
         Kind::Duration
-    } else if is(&["start", "start time", "started", "started at", "start date", "incident start", "outage start", "began", "began at", "start of incident", "incident began", "start time (utc)", "impact started", "outage started", "outage began"]) {
+    } else if is(&[
+        "start",
+        "start time",
+        "started",
+        "started at",
+        "start date",
+        "incident start",
+        "outage start",
+        "began",
+        "began at",
+        "start of incident",
+        "incident began",
+        "start time (utc)",
+        "impact started",
+        "outage started",
+        "outage began",
+    ]) {
         Kind::Start
-    } else if is(&["end", "end time", "ended", "ended at", "end date", "incident end", "outage end", "resolved at", "end of incident", "recovered at", "end time (utc)", "resolved", "recovered", "impact ended", "outage ended"]) {
+    } else if is(&[
+        "end",
+        "end time",
+        "ended",
+        "ended at",
+        "end date",
+        "incident end",
+        "outage end",
+        "resolved at",
+        "end of incident",
+        "recovered at",
+        "end time (utc)",
+        "resolved",
+        "recovered",
+        "impact ended",
+        "outage ended",
+    ]) {
         Kind::End
-    } else if has("time to recover") || has("time to resol") || has("time to mitigat") || is(&["ttr", "mttr", "time to restore"]) {
+    } else if has("time to recover")
+        || has("time to resol")
+        || has("time to mitigat")
+        || is(&["ttr", "mttr", "time to restore"])
+    {
         Kind::RecoveryTime
-    } else if has("summary") || has("overview") || is(&["introduction", "tl;dr", "tldr", "description", "what happened", "background"]) {
+    } else if has("summary")
+        || has("overview")
+        || is(&[
+            "introduction",
+            "tl;dr",
+            "tldr",
+            "description",
+            "what happened",
+            "background",
+        ])
+    {
         Kind::Summary
-    } else if has("resolution") || has("mitigation") || is(&["fix", "the fix", "how it was fixed", "how the incident was resolved", "recovery"]) {
+    } else if has("resolution")
+        || has("mitigation")
+        || is(&[
+            "fix",
+            "the fix",
+            "how it was fixed",
+            "how the incident was resolved",
+            "recovery",
+        ])
+    {
         Kind::Resolution
     } else if has("detection") || has("issue detected") || has("how was the issue detected") {
         Kind::Detection
-    } else if is(&["severity", "sev", "severity level", "priority", "incident severity", "impact level"]) {
+    } else if is(&[
+        "severity",
+        "sev",
+        "severity level",
+        "priority",
+        "incident severity",
+        "impact level",
+    ]) {
         Kind::Severity
     } else if is(&["timezone", "time zone", "time zone used"]) {
         Kind::Timezone
-    } else if is(&["date", "incident date", "date of incident", "date of the incident", "when"]) {
+    } else if is(&[
+        "date",
+        "incident date",
+        "date of incident",
+        "date of the incident",
+        "when",
+    ]) {
         Kind::Date
-    } else if is(&["conclusion", "appendix", "attendees", "stats", "statistics", "references", "glossary", "acknowledgements", "acknowledgments", "related", "metadata", "closing", "final thoughts"]) {
+    } else if is(&[
+        "conclusion",
+        "appendix",
+        "attendees",
+        "stats",
+        "statistics",
+        "references",
+        "glossary",
+        "acknowledgements",
+        "acknowledgments",
+        "related",
+        "metadata",
+        "closing",
+        "final thoughts",
+    ]) {
         Kind::Other
     } else {
         return None;
@@ -151,7 +245,10 @@ pub fn label_kind(label: &str) -> Option<Kind> {
 
 /// Split "Label: value" (or a whole-line label) into kind and inline value.
 fn split_label(text: &str, whole_line_label: bool, list_item: bool) -> Option<(Kind, Option<String>)> {
-    let t = text.trim().trim_start_matches(['•', '*', '-', '–', '·', '●', '▪']).trim();
+    let t = text
+        .trim()
+        .trim_start_matches(['•', '*', '-', '–', '·', '●', '▪'])
+        .trim();
     if let Some(idx) = t.find(':') {
         let (label, rest) = (&t[..idx], t[idx + 1..].trim());
         // "10:05 AM: ..." is a timestamp, not a label.
@@ -196,7 +293,9 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
             .unwrap_or_default();
         let found = match line.kind {
             LineKind::Heading(_) => split_label(&line.text, true, false),
-            LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => split_label(&line.text, false, false),
+            LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
+                split_label(&line.text, false, false)
+            }
             LineKind::ListItem { first: true, .. } => split_label(&line.text, line.starts_bold, true),
             LineKind::TableRow { header: false } if line.cells.len() == 2 => {
                 label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
@@ -281,7 +380,10 @@ mod tests {
     fn label_vocabulary() {
         assert_eq!(label_kind("📜 Timeline"), Some(Kind::Timeline));
         assert_eq!(label_kind("Root Cause and Resolution:"), Some(Kind::RootCause));
-        assert_eq!(label_kind("Corrective and Preventative Measures"), Some(Kind::Actions));
+        assert_eq!(
+            label_kind("Corrective and Preventative Measures"),
+            Some(Kind::Actions)
+        );
         assert_eq!(label_kind("Actions Taken"), None);
         assert_eq!(label_kind("•  Duration"), Some(Kind::Duration));
         assert_eq!(label_kind("Time to recovery"), Some(Kind::RecoveryTime));
@@ -298,7 +400,14 @@ mod tests {
         let kinds: Vec<Kind> = ps.iter().map(|p| p.kind).collect();
         assert_eq!(
             kinds,
-            vec![Kind::Duration, Kind::Impact, Kind::RootCause, Kind::Timeline, Kind::Lessons, Kind::Actions]
+            vec![
+                Kind::Duration,
+                Kind::Impact,
+                Kind::RootCause,
+                Kind::Timeline,
+                Kind::Lessons,
+                Kind::Actions
+            ]
         );
         assert_eq!(ps[0].inline.as_deref(), Some("40 minutes"));
         assert_eq!(ps[1].text(&o), "about 12% of users");

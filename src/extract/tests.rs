@@ -5,7 +5,10 @@ use crate::parse;
 
 fn run_at(md: &str, today: jiff::civil::Date) -> (Record, Vec<Diagnostic>) {
     let config = Config::default();
-    let cx = Context { config: &config, today };
+    let cx = Context {
+        config: &config,
+        today,
+    };
     let doc = parse::parse("p.md", md.as_bytes(), &|_| None).expect("parses");
     extract(&doc, &cx)
 }
@@ -37,7 +40,10 @@ fn a_free_form_postmortem_end_to_end() {
     assert_eq!(r.action_items.len(), 2);
     assert_eq!(r.lessons.len(), 1);
     assert_eq!(r.provenance_of("start").unwrap().line, Some(5));
-    assert_eq!(r.provenance_of("duration_minutes").unwrap().source, crate::model::Source::Derived);
+    assert_eq!(
+        r.provenance_of("duration_minutes").unwrap().source,
+        crate::model::Source::Derived
+    );
     assert!(d.is_empty(), "{d:?}");
 }
 
@@ -47,7 +53,10 @@ fn front_matter_always_wins() {
     let (r, _) = run(md);
     assert_eq!(r.title.as_deref(), Some("From front matter"));
     assert_eq!(r.start.unwrap().to_string(), "2030-01-01T10:00:00+00:00");
-    assert_eq!(r.provenance_of("start").unwrap().source, crate::model::Source::FrontMatter);
+    assert_eq!(
+        r.provenance_of("start").unwrap().source,
+        crate::model::Source::FrontMatter
+    );
     // end was not in front matter: the text fills it
     assert_eq!(r.end.unwrap().to_string(), "2030-01-01T12:00:00+00:00");
     assert_eq!(r.impact.percent, Some(5.0));
@@ -69,7 +78,11 @@ fn never_invent_from_a_template() {
     let (r, d) = run(md);
     assert!(r.start.is_none() && r.end.is_none() && r.duration_minutes.is_none());
     assert!(r.timezone.is_none() && r.severity.is_none() && r.timeline.is_empty());
-    let lines: Vec<u32> = d.iter().filter(|d| d.code == "placeholder").filter_map(|d| d.line).collect();
+    let lines: Vec<u32> = d
+        .iter()
+        .filter(|d| d.code == "placeholder")
+        .filter_map(|d| d.line)
+        .collect();
     for want in [6, 7, 8, 9, 13] {
         assert!(lines.contains(&want), "placeholder on line {want}: {d:?}");
     }
@@ -81,7 +94,10 @@ fn assumed_timezone_is_reported_and_named() {
     let (r, d) = run("# Queue stuck\n\nOn 2031-04-04 the queue stalled from 10:00 to 11:30.\n");
     assert_eq!(r.start.unwrap().to_string(), "2031-04-04T10:00:00+00:00");
     assert_eq!(r.timezone.as_deref(), Some("UTC"));
-    assert_eq!(r.provenance_of("timezone").unwrap().source, crate::model::Source::Config);
+    assert_eq!(
+        r.provenance_of("timezone").unwrap().source,
+        crate::model::Source::Config
+    );
     assert!(codes(&d).contains(&"assumed-timezone"));
 }
 

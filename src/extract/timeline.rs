@@ -7,10 +7,10 @@
 //! it, and a clock that jumps back by many hours means the next day. Approximate times
 //! ("~5:00 PM") are kept; partial ones ("14:??") are events without an instant.
 
+use super::placeholder;
 use super::sections::{self, Kind, Part};
 use super::when::{self, Moment};
 use super::window::Frame;
-use super::placeholder;
 use crate::diagnostic::Diagnostic;
 use crate::model::TimelineEvent;
 use crate::parse::{LineKind, Outline};
@@ -38,7 +38,9 @@ fn event_text(text: &str, m: &Moment) -> String {
     let rest = &text[m.end..];
     // "1:30pm-2:30pm - ..." : drop the range's second end too.
     let rest = match when::find_moments(rest).into_iter().next() {
-        Some(n) if rest[..n.start].trim().trim_matches(['-', '–']).trim().is_empty() && n.start < 4 => &rest[n.end..],
+        Some(n) if rest[..n.start].trim().trim_matches(['-', '–']).trim().is_empty() && n.start < 4 => {
+            &rest[n.end..]
+        }
         _ => rest,
     };
     rest.trim_start_matches(|c: char| c.is_whitespace() || ":-–—|]).*".contains(c))
@@ -55,7 +57,10 @@ fn timeline_lines(outline: &Outline, parts: &[Part]) -> Vec<usize> {
     idx.dedup();
     idx.retain(|i| {
         let l = &outline.lines[*i];
-        !matches!(l.kind, LineKind::ListItem { first: false, .. } | LineKind::TableRow { header: true })
+        !matches!(
+            l.kind,
+            LineKind::ListItem { first: false, .. } | LineKind::TableRow { header: true }
+        )
     });
     idx
 }
@@ -73,14 +78,21 @@ pub fn events(
     let status_mode = lines.is_empty();
     let candidates: Vec<usize> = if status_mode {
         (0..outline.lines.len())
-            .filter(|i| STATUS.is_match(&outline.lines[*i].text))
+            .filter(|i| {
+                let l = &outline.lines[*i];
+                matches!(l.kind, LineKind::Paragraph | LineKind::ListItem { .. }) && STATUS.is_match(&l.text)
+            })
             .collect()
     } else {
         lines
     };
     for i in candidates {
         let l = &outline.lines[i];
-        let read_from = if l.cells.len() >= 2 { l.cells[0].as_str() } else { l.text.as_str() };
+        let read_from = if l.cells.len() >= 2 && !status_mode {
+            l.cells[0].as_str()
+        } else {
+            l.text.as_str()
+        };
         let m = if status_mode {
             // a status update carries its timestamp anywhere on the line
             when::find_moments(&l.text)
@@ -106,9 +118,11 @@ pub fn events(
             }
             // "### June 7" or "2031-06-07 (all times UTC)": later bare times are on that date.
             if !status_mode {
-                if let Some(d) = when::find_moments(read_from).into_iter().next().filter(|d| {
-                    d.date.is_some() && d.time.is_none() && LEAD.is_match(&read_from[..d.start])
-                }) {
+                if let Some(d) = when::find_moments(read_from)
+                    .into_iter()
+                    .next()
+                    .filter(|d| d.date.is_some() && d.time.is_none() && LEAD.is_match(&read_from[..d.start]))
+                {
                     if read_from.split_whitespace().count() <= 8 {
                         raw.push((l.number, d, String::new(), String::new()));
                         continue;
@@ -117,7 +131,7 @@ pub fn events(
             }
             continue;
         };
-        let text_src = if l.cells.len() >= 2 {
+        let text_src = if l.cells.len() >= 2 && !status_mode {
             l.cells[1..].join(" | ")
         } else if status_mode {
             l.text.clone()
@@ -217,7 +231,11 @@ mod tests {
         );
         assert_eq!(
             ats(&ev),
-            vec!["2031-03-09T09:10:00-05:00", "2031-03-09T09:30:00-05:00", "2031-03-09T11:05:00-05:00"]
+            vec![
+                "2031-03-09T09:10:00-05:00",
+                "2031-03-09T09:30:00-05:00",
+                "2031-03-09T11:05:00-05:00"
+            ]
         );
         assert_eq!(ev[0].text, "pager fired");
         assert_eq!(ev[1].text, "cache flushed");
@@ -248,7 +266,10 @@ mod tests {
             None,
             Some("UTC"),
         );
-        assert_eq!(ats(&ev), vec!["2031-06-06T23:10:00+00:00", "2031-06-07T08:00:00+00:00"]);
+        assert_eq!(
+            ats(&ev),
+            vec!["2031-06-06T23:10:00+00:00", "2031-06-07T08:00:00+00:00"]
+        );
     }
 
     #[test]
@@ -269,7 +290,10 @@ mod tests {
     fn status_updates_when_there_is_no_timeline_section() {
         let md = "Something is wrong.\n\n**Update**: still looking {{< track \"2031-02-02T10:00:00Z\" >}}\n\n**Resolved**: fixed {{< track \"2031-02-02T11:00:00Z\" >}}\n";
         let (ev, _) = run(md, None, None);
-        assert_eq!(ats(&ev), vec!["2031-02-02T10:00:00+00:00", "2031-02-02T11:00:00+00:00"]);
+        assert_eq!(
+            ats(&ev),
+            vec!["2031-02-02T10:00:00+00:00", "2031-02-02T11:00:00+00:00"]
+        );
     }
 
     #[test]

@@ -72,7 +72,6 @@ pub fn parse_iso(text: &str) -> Option<Parsed> {
     })
 }
 
-
 /// A calendar date as written; the year may be missing ("August 26").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateHit {
@@ -189,7 +188,11 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
     };
     for c in ISO_DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
-        let end = if m.as_str().ends_with('T') { m.end() - 1 } else { m.end() };
+        let end = if m.as_str().ends_with('T') {
+            m.end() - 1
+        } else {
+            m.end()
+        };
         push(
             DateHit {
                 start: m.start(),
@@ -470,7 +473,12 @@ pub fn find_ranges(text: &str) -> Vec<Range> {
         if RANGE_GAP.is_match(gap) {
             // "between X and Y" needs "between"; a bare "and" joins lists, not ranges.
             let bare_and = gap.trim().eq_ignore_ascii_case("and");
-            if bare_and && !text[..a.start].to_ascii_lowercase().trim_end().ends_with("between") {
+            if bare_and
+                && !text[..a.start]
+                    .to_ascii_lowercase()
+                    .trim_end()
+                    .ends_with("between")
+            {
                 continue;
             }
             out.push(Range {
@@ -485,12 +493,7 @@ pub fn find_ranges(text: &str) -> Vec<Range> {
 /// Build the instant of a moment: its own date (or `date`), its own zone (or `zone`).
 pub fn instant(date: Date, t: &TimeHit, zone: Option<&Zone>) -> Option<When> {
     let dt = date.to_datetime(jiff::civil::Time::new(t.hour, t.minute, t.second, 0).ok()?);
-    let offset: Option<Offset> = t
-        .zone
-        .as_ref()
-        .map(|z| &z.zone)
-        .or(zone)
-        .map(|z| z.offset_at(dt));
+    let offset: Option<Offset> = t.zone.as_ref().map(|z| &z.zone).or(zone).map(|z| z.offset_at(dt));
     Some(When::new(dt, offset))
 }
 #[cfg(test)]
@@ -512,7 +515,6 @@ mod tests {
         assert_eq!(d("25/12/2030"), (Some(2030), 12, 25, false));
         assert_eq!(d("12/25/2030"), (Some(2030), 12, 25, false));
         assert_eq!(d("03/04/2030"), (Some(2030), 3, 4, true));
-        assert!(find_dates("we may 3 times retry").is_empty() || true);
     }
 
     #[test]
@@ -520,7 +522,14 @@ mod tests {
         let t = find_times("at 9:05 pm EST, then 21:40 (UTC) and 7am, 14:?? and 00:10+02:00");
         let got: Vec<(i8, i8, bool, Option<String>)> = t
             .iter()
-            .map(|t| (t.hour, t.minute, t.partial, t.zone.as_ref().map(|z| z.label.clone())))
+            .map(|t| {
+                (
+                    t.hour,
+                    t.minute,
+                    t.partial,
+                    t.zone.as_ref().map(|z| z.label.clone()),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -534,7 +543,10 @@ mod tests {
         );
         assert_eq!(find_times("12:15 AM")[0].hour, 0);
         assert_eq!(find_times("12:15 PM")[0].hour, 12);
-        let z = find_times("3:00 PM Pacific Daylight Time")[0].zone.clone().unwrap();
+        let z = find_times("3:00 PM Pacific Daylight Time")[0]
+            .zone
+            .clone()
+            .unwrap();
         assert_eq!(z.label, "Pacific Daylight Time");
         assert!(find_times("version 1.13 and 25:99").is_empty());
     }
@@ -557,7 +569,10 @@ mod tests {
     fn ranges_need_a_connector() {
         assert_eq!(find_ranges("from 10:30 AM to 1:00 PM UTC on June 4").len(), 1);
         assert_eq!(find_ranges("between 9:00 and 9:45 CET").len(), 1);
-        assert_eq!(find_ranges("Oct 1, 2031, 11:00 PM - Oct 2, 2031, 01:00 AM (UTC)").len(), 1);
+        assert_eq!(
+            find_ranges("Oct 1, 2031, 11:00 PM - Oct 2, 2031, 01:00 AM (UTC)").len(),
+            1
+        );
         assert!(find_ranges("alerts at 10:00 and 10:05").is_empty());
         assert!(find_ranges("10:00 alert fired. 11:00 fixed").is_empty());
     }

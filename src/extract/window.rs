@@ -45,7 +45,12 @@ static UNDATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
 fn excluded(outline: &Outline, parts: &[Part]) -> HashSet<usize> {
     let mut out: HashSet<usize> = parts
         .iter()
-        .filter(|p| matches!(p.kind, Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other))
+        .filter(|p| {
+            matches!(
+                p.kind,
+                Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
+            )
+        })
         .flat_map(|p| p.body.iter().copied())
         .collect();
     for (i, l) in outline.lines.iter().enumerate() {
@@ -182,9 +187,9 @@ pub fn apply(
             let Some((line, text)) = p.texts(outline).find(|(_, t)| !t.trim().is_empty()) else {
                 continue;
             };
-            if let Some(tok) = placeholder::find_token(text).or_else(|| {
-                placeholder::is_placeholder(text).then_some(text)
-            }) {
+            if let Some(tok) =
+                placeholder::find_token(text).or_else(|| placeholder::is_placeholder(text).then_some(text))
+            {
                 diags.push(
                     Diagnostic::warning(
                         "placeholder",
@@ -198,7 +203,9 @@ pub fn apply(
                 );
                 continue;
             }
-            let own_date = when::find_dates(text).first().and_then(|d| d.resolve(frame.anchor.map(|a| a.year())));
+            let own_date = when::find_dates(text)
+                .first()
+                .and_then(|d| d.resolve(frame.anchor.map(|a| a.year())));
             if let Some(m) = when::find_moments(text).into_iter().find(|m| m.time.is_some()) {
                 if let Some(mut f) = moment_instant(&m, own_date, frame) {
                     f.line = line;
@@ -280,7 +287,8 @@ pub fn apply(
                     continue;
                 };
                 let end_date = to.date.and_then(|d| d.resolve(Some(s.when.datetime.year())));
-                let Some(mut e) = moment_instant(&to, end_date.or(Some(s.when.datetime.date())), frame) else {
+                let Some(mut e) = moment_instant(&to, end_date.or(Some(s.when.datetime.date())), frame)
+                else {
                     continue;
                 };
                 // "11 PM to 2 AM" with one date crosses midnight.
@@ -303,7 +311,15 @@ pub fn apply(
         }
     }
 
-    // 3. The timeline: its first event, and the event that ends the outage.
+    // 3. Prose that says when it began and when it was restored.
+    if start.is_none() && end.is_none() {
+        if let Some((s, e)) = prose_window(outline, parts, frame) {
+            start = s;
+            end = e;
+        }
+    }
+
+    // 4. The timeline: its first event, and the event that ends the outage.
     let timed: Vec<(&TimelineEvent, When)> = events.iter().filter_map(|e| e.at.map(|a| (e, a))).collect();
     if start.is_none() {
         let marked = timed.iter().find(|(e, _)| BEGINS.is_match(&e.text));
@@ -428,7 +444,8 @@ pub fn apply(
                 if let Some(stated) = record.stated_duration_minutes {
                     let tolerance = (mins / 10).max(5);
                     if (stated - mins).abs() > tolerance {
-                        let written = stated_text(outline, parts).unwrap_or_else(|| format!("{stated} minutes"));
+                        let written =
+                            stated_text(outline, parts).unwrap_or_else(|| format!("{stated} minutes"));
                         let mut d = Diagnostic::warning(
                             "duration-conflict",
                             path,
@@ -438,7 +455,10 @@ pub fn apply(
                             ),
                         )
                         .with_hint("correct the stated duration or the start/end times");
-                        if let Some(l) = record.provenance_of("stated_duration_minutes").and_then(|p| p.line) {
+                        if let Some(l) = record
+                            .provenance_of("stated_duration_minutes")
+                            .and_then(|p| p.line)
+                        {
                             d = d.at_line(l);
                         }
                         diags.push(d);
@@ -478,6 +498,62 @@ pub fn apply(
     }
 }
 
+static BEGAN_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:began|begun|started|starting|occurred|encountered|experienced|went down|went offline|outage at|first (?:detected|noticed|reported)|detected|reported|lost|failed|failing|unavailable|unreachable|inaccessible|degraded|disrupted|outage|errors?)\b")
+        .expect("regex")
+});
+static RESTORED_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:restor\w*|resolved|recovered|back to normal|back online|came back|resumed|mitigated|ended)\b").expect("regex")
+});
+
+/// "On May 3 at 1pm PST the monitoring reported errors ... back to normal at 4pm PST":
+/// the first time in a sentence saying it began, the last in one saying it was restored.
+fn prose_window(outline: &Outline, parts: &[Part], frame: &Frame) -> Option<(Option<Found>, Option<Found>)> {
+    let skip = excluded(outline, parts);
+    let mut start: Option<Found> = None;
+    let mut end: Option<Found> = None;
+    let year = frame.anchor.map(|a| a.year());
+    for (i, l) in outline.lines.iter().enumerate() {
+        if skip.contains(&i) || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. }) {
+            continue;
+        }
+        let mut line_date: Option<Date> = None;
+        for sentence in l.text.split_inclusive(". ") {
+            let moments = when::find_moments(sentence);
+            for m in &moments {
+                if let Some(d) = m.date.and_then(|d| d.resolve(year)) {
+                    line_date = Some(d);
+                }
+            }
+            let timed: Vec<&Moment> = moments.iter().filter(|m| m.time.is_some()).collect();
+            let restored = RESTORED_CUE.is_match(sentence);
+            if start.is_none() && BEGAN_CUE.is_match(sentence) && (!restored || timed.len() >= 2) {
+                if let Some(m) = timed.first() {
+                    start = moment_instant(m, line_date, frame).map(|f| Found { line: l.number, ..f });
+                    if timed.len() >= 2 && restored {
+                        end = timed
+                            .last()
+                            .and_then(|m| moment_instant(m, line_date, frame))
+                            .map(|f| Found { line: l.number, ..f });
+                    }
+                    continue;
+                }
+            }
+            if start.is_some() && end.is_none() && restored {
+                if let Some(m) = timed.last() {
+                    end = moment_instant(m, line_date, frame).map(|f| Found { line: l.number, ..f });
+                }
+            }
+        }
+        if start.is_some() && end.is_some() {
+            break;
+        }
+    }
+    let (s, e) = (start?, end?);
+    // A window must run forward; otherwise this reading is wrong and none is better.
+    (e.when.epoch_seconds() > s.when.epoch_seconds()).then_some((Some(s), Some(e)))
+}
+
 fn event_has_zone(e: &TimelineEvent) -> bool {
     when::find_times(&e.time_text).iter().any(|t| t.zone.is_some())
 }
@@ -491,10 +567,12 @@ fn human_minutes(m: i64) -> String {
 }
 
 static BEGINS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:begins|began|starts|started)\b").expect("regex")
+    Regex::new(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:begins|began|starts|started)\b")
+        .expect("regex")
 });
 static ENDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:ends|ended|is over|was over)\b").expect("regex")
+    Regex::new(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:ends|ended|is over|was over)\b")
+        .expect("regex")
 });
 
 const NUM: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)";
@@ -515,14 +593,29 @@ static DURATION_PROSE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn words_to_digits(s: &str) -> String {
     let words = [
-        ("an", "1"), ("a", "1"), ("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"),
-        ("six", "6"), ("seven", "7"), ("eight", "8"), ("nine", "9"), ("ten", "10"), ("eleven", "11"),
+        ("an", "1"),
+        ("a", "1"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("six", "6"),
+        ("seven", "7"),
+        ("eight", "8"),
+        ("nine", "9"),
+        ("ten", "10"),
+        ("eleven", "11"),
         ("twelve", "12"),
     ];
     s.split(|c: char| c.is_whitespace() || c == '-')
         .map(|w| {
             let lw = w.to_ascii_lowercase();
-            words.iter().find(|(k, _)| *k == lw).map(|(_, v)| v.to_string()).unwrap_or_else(|| w.to_string())
+            words
+                .iter()
+                .find(|(k, _)| *k == lw)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_else(|| w.to_string())
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -609,7 +702,8 @@ mod tests {
 
     #[test]
     fn bold_duration_label_with_a_multi_day_range() {
-        let (r, d) = run("# Queue backlog\n\n**Duration:** Oct 3, 2031, 11:00 PM - Oct 4, 2031, 02:30 AM (UTC)\n");
+        let (r, d) =
+            run("# Queue backlog\n\n**Duration:** Oct 3, 2031, 11:00 PM - Oct 4, 2031, 02:30 AM (UTC)\n");
         assert_eq!(s(r.start), "2031-10-03T23:00:00+00:00");
         assert_eq!(s(r.end), "2031-10-04T02:30:00+00:00");
         assert_eq!(r.duration_minutes, Some(210));
@@ -649,8 +743,15 @@ mod tests {
         let (r, d) = run("Duration: May 2, 2031, 08:00 AM - May 3, 2031, 12:00 PM (UTC)\n\nThe portal was down for approximately 5 hours.\n");
         assert_eq!(r.duration_minutes, Some(28 * 60));
         assert_eq!(r.stated_duration_minutes, Some(300));
-        let c = d.iter().find(|d| d.code == "duration-conflict").expect("conflict");
-        assert!(c.message.contains("5 hours") && c.message.contains("28 hours"), "{}", c.message);
+        let c = d
+            .iter()
+            .find(|d| d.code == "duration-conflict")
+            .expect("conflict");
+        assert!(
+            c.message.contains("5 hours") && c.message.contains("28 hours"),
+            "{}",
+            c.message
+        );
         assert_eq!(c.line, Some(3));
     }
 
@@ -667,7 +768,11 @@ mod tests {
     fn placeholders_never_become_values() {
         let (r, d) = run("- Duration:\n  - Start Time: [Timestamp]\n  - End Time: XX:XX\n\n## Timeline\n\n- [Timestamp] alert\n");
         assert!(r.start.is_none() && r.end.is_none() && r.duration_minutes.is_none());
-        let mut lines: Vec<Option<u32>> = d.iter().filter(|d| d.code == "placeholder").map(|d| d.line).collect();
+        let mut lines: Vec<Option<u32>> = d
+            .iter()
+            .filter(|d| d.code == "placeholder")
+            .map(|d| d.line)
+            .collect();
         lines.sort();
         assert_eq!(lines, vec![Some(2), Some(3), Some(7)]);
     }
@@ -686,6 +791,14 @@ mod tests {
         let (r, _) = run("# Mail delays\n\nDate: 2031-08-08\n\nMail was slow for a while.\n");
         assert_eq!(s(r.start), "2031-08-08");
         assert!(r.end.is_none() && r.duration_minutes.is_none());
+    }
+
+    #[test]
+    fn prose_that_says_when_it_began_and_was_restored() {
+        let (r, _) = run("Report\n\nOn 3/14/2031 at 9:05 PM PST our regions lost connectivity. Service was restored at 11:45 PM PST.\n");
+        assert_eq!(s(r.start), "2031-03-14T21:05:00-08:00");
+        assert_eq!(s(r.end), "2031-03-14T23:45:00-08:00");
+        assert_eq!(r.timezone.as_deref(), Some("PST"));
     }
 
     #[test]
