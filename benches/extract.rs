@@ -45,7 +45,11 @@ fn main() {
         today: jiff::civil::date(2035, 1, 1),
     };
     // warm-up (regex compilation, page faults)
-    let _ = docs.par_iter().take(100).map(|d| extract::extract(d, &cx)).count();
+    let _ = docs
+        .par_iter()
+        .take(100)
+        .map(|d| extract::extract(d, &cx))
+        .count();
     let t = Instant::now();
     let records: Vec<_> = docs.par_iter().map(|d| extract::extract(d, &cx)).collect();
     let elapsed = t.elapsed();

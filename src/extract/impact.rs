@@ -34,6 +34,9 @@ static USERS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A percent of users stated in `text`.
 pub fn percent_in(text: &str) -> Option<f64> {
+    if !text.contains('%') && !text.to_ascii_lowercase().contains("percent") {
+        return None;
+    }
     for c in PERCENT.captures_iter(text) {
         let n: f64 = c[1].parse().ok()?;
         let before = &text[..c.get(0).expect("match").start()];
@@ -46,6 +49,9 @@ pub fn percent_in(text: &str) -> Option<f64> {
 
 /// A number of users stated in `text`.
 pub fn users_in(text: &str) -> Option<u64> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let c = USERS.captures(text)?;
     let n: f64 = c[1].replace(',', "").parse().ok()?;
     let factor = match c.get(2).map(|m| m.as_str().to_ascii_lowercase()) {

@@ -21,10 +21,33 @@ pub const FALLBACK: &str = "configuration";
 /// Below this, a component's score does not outrank `configuration`.
 const COMPONENT_MIN: f64 = 3.0;
 
-/// Score of one category against `text` (lowercase). A phrase ending in `*` matches any
-/// word starting with it ("deploy*" matches "deployed").
-pub fn score(category: &Category, text: &str) -> f64 {
-    let len = text.len().max(1) as f64;
+/// Lowercased text with the start of every word indexed by its first byte, so each
+/// phrase is compared only where a word starting with the same byte begins.
+pub struct Indexed {
+    text: String,
+    starts: Vec<Vec<usize>>,
+}
+
+impl Indexed {
+    pub fn new(text: &str) -> Self {
+        let text = text.to_lowercase();
+        let mut starts = vec![Vec::new(); 256];
+        let mut prev_alnum = false;
+        for (i, c) in text.char_indices() {
+            let alnum = c.is_alphanumeric();
+            if !prev_alnum {
+                starts[text.as_bytes()[i] as usize].push(i);
+            }
+            prev_alnum = alnum;
+        }
+        Indexed { text, starts }
+    }
+}
+
+/// Score of one category against `text`. A phrase ending in `*` matches any word starting
+/// with it ("deploy*" matches "deployed").
+pub fn score(category: &Category, text: &Indexed) -> f64 {
+    let len = text.text.len().max(1) as f64;
     let mut total = 0.0;
     for (phrase, weight) in &category.phrases {
         let p = phrase.to_lowercase();
@@ -32,16 +55,16 @@ pub fn score(category: &Category, text: &str) -> f64 {
             Some(stem) => (stem.to_string(), true),
             None => (p, false),
         };
-        if p.is_empty() {
-            continue;
-        }
+        let Some(first) = p.bytes().next() else { continue };
         let mut count = 0;
         let mut phrase_score = 0.0;
-        for (i, _) in text.match_indices(p.as_str()) {
-            let before_ok = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after = text[i + p.len()..].chars().next();
-            let after_ok = prefix || after.is_none_or(|c| !c.is_alphanumeric());
-            if before_ok && after_ok {
+        for &i in &text.starts[first as usize] {
+            let rest = &text.text.as_bytes()[i..];
+            if !rest.starts_with(p.as_bytes()) {
+                continue;
+            }
+            let after = text.text[i + p.len()..].chars().next();
+            if prefix || after.is_none_or(|c| !c.is_alphanumeric()) {
                 count += 1;
                 if count <= 3 {
                     // 1.5 at the start of the text, 0.5 at its end.
@@ -56,11 +79,11 @@ pub fn score(category: &Category, text: &str) -> f64 {
 
 /// The best category for `text`, if any phrase matches.
 pub fn categorize(taxonomy: &[Category], text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let indexed = Indexed::new(text);
     let mut best: Option<(&str, f64)> = None;
     let mut fallback = 0.0;
     for c in taxonomy {
-        let s = score(c, &lower);
+        let s = score(c, &indexed);
         if c.slug == FALLBACK {
             fallback = s;
             continue;

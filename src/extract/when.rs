@@ -177,6 +177,10 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 /// Every date written in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
+    // Every spelling has a digit; most prose lines have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return hits;
+    }
     let push = |h: DateHit, hits: &mut Vec<DateHit>| {
         if !(1..=12).contains(&h.month) || !(1..=31).contains(&h.day) {
             return;
@@ -287,8 +291,14 @@ pub fn zone_after(rest: &str) -> Option<(ZoneHit, usize)> {
 
 /// Every clock time written in `text`, in order, each with the zone named right after it.
 pub fn find_times(text: &str) -> Vec<TimeHit> {
-    let dates = find_dates(text);
+    find_times_with(text, &find_dates(text))
+}
+
+fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
     let mut hits: Vec<TimeHit> = Vec::new();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return hits;
+    }
     for c in TIME_12H.captures_iter(text) {
         let m = c.get(0).expect("match");
         let h: i8 = c[1].parse().unwrap_or(99);
@@ -379,7 +389,7 @@ static TIME_DATE_GAP: LazyLock<Regex> =
 /// "00:30 UTC on August 15"), in order.
 pub fn find_moments(text: &str) -> Vec<Moment> {
     let dates = find_dates(text);
-    let times = find_times(text);
+    let times = find_times_with(text, &dates);
     let mut items: Vec<(usize, Option<DateHit>, Option<TimeHit>)> = dates
         .into_iter()
         .map(|d| (d.start, Some(d), None))
@@ -462,7 +472,11 @@ pub struct Range {
 
 /// Ranges in `text` whose both ends carry a time.
 pub fn find_ranges(text: &str) -> Vec<Range> {
-    let moments = find_moments(text);
+    ranges_among(text, &find_moments(text))
+}
+
+/// Ranges formed by `moments` (found in `text`).
+pub fn ranges_among(text: &str, moments: &[Moment]) -> Vec<Range> {
     let mut out = Vec::new();
     for w in moments.windows(2) {
         let (a, b) = (&w[0], &w[1]);

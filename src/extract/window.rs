@@ -233,11 +233,14 @@ pub fn apply(
             if skip.contains(&i) {
                 continue;
             }
-            candidates.push((l.number, l.text.clone(), last_date));
-            if let Some(d) = when::find_dates(&l.text)
+            let moments = when::find_moments(&l.text);
+            if moments.iter().any(|m| m.time.is_some()) {
+                candidates.push((l.number, l.text.clone(), last_date));
+            }
+            if let Some(d) = moments
                 .iter()
                 .rev()
-                .find_map(|d| d.resolve(frame.anchor.map(|a| a.year())))
+                .find_map(|m| m.date.and_then(|d| d.resolve(frame.anchor.map(|a| a.year()))))
             {
                 last_date = Some(d);
             }
@@ -418,6 +421,7 @@ pub fn apply(
     }
 
     // Durations.
+    let stated_written = stated.as_ref().map(|(_, _, t)| t.clone());
     if record.stated_duration_minutes.is_none() {
         if let Some((mins, line, _)) = stated {
             record.stated_duration_minutes = Some(mins);
@@ -444,8 +448,9 @@ pub fn apply(
                 if let Some(stated) = record.stated_duration_minutes {
                     let tolerance = (mins / 10).max(5);
                     if (stated - mins).abs() > tolerance {
-                        let written =
-                            stated_text(outline, parts).unwrap_or_else(|| format!("{stated} minutes"));
+                        let written = stated_written
+                            .clone()
+                            .unwrap_or_else(|| format!("{stated} minutes"));
                         let mut d = Diagnostic::warning(
                             "duration-conflict",
                             path,
@@ -656,6 +661,10 @@ pub fn stated_duration(outline: &Outline, parts: &[Part]) -> Option<(i64, u32, S
         if skip.contains(&i) || matches!(l.kind, LineKind::Code) {
             continue;
         }
+        let lower = l.text.to_ascii_lowercase();
+        if !["hour", "min", "day", "hr"].iter().any(|u| lower.contains(u)) {
+            continue;
+        }
         if let Some(c) = DURATION_PROSE.captures(&l.text) {
             let Some(m) = c.get(1).or(c.get(5)) else { continue };
             if let Some(mins) = duration::parse_minutes(&words_to_digits(m.as_str())) {
@@ -664,10 +673,6 @@ pub fn stated_duration(outline: &Outline, parts: &[Part]) -> Option<(i64, u32, S
         }
     }
     None
-}
-
-fn stated_text(outline: &Outline, parts: &[Part]) -> Option<String> {
-    stated_duration(outline, parts).map(|(_, _, t)| t)
 }
 
 #[cfg(test)]
