@@ -47,6 +47,19 @@ pub fn percent_in(text: &str) -> Option<f64> {
     None
 }
 
+/// "all users" / "all inbound traffic", but not "all customers on the legacy plan".
+fn all_of_them(text: &str) -> bool {
+    ALL.find_iter(text).any(|m| {
+        let next = text[m.end()..].trim_start().to_ascii_lowercase();
+        let qualified = [
+            "on ", "in ", "of ", "from ", "using ", "with ", "who ", "that ", "whose ", "behind ",
+        ]
+        .iter()
+        .any(|p| next.starts_with(p));
+        !qualified
+    })
+}
+
 /// A number of users stated in `text`.
 pub fn users_in(text: &str) -> Option<u64> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
@@ -94,7 +107,7 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
     if record.impact.percent.is_none() {
         let found = ordered()
             .find_map(|(n, t)| percent_in(t).map(|p| (p, *n)))
-            .or_else(|| ordered().find_map(|(n, t)| ALL.is_match(t).then_some((100.0, *n))));
+            .or_else(|| ordered().find_map(|(n, t)| all_of_them(t).then_some((100.0, *n))));
         if let Some((p, line)) = found {
             record.impact.percent = Some(p);
             record.note("impact.percent", Provenance::text(line));

@@ -80,9 +80,12 @@ fn title(doc: &Document, outline: &Outline, record: &mut Record) {
         return;
     }
     if let Some((title, line)) = &doc.markdown.first_heading {
-        record.title = Some(title.clone());
-        record.note("title", Provenance::text(*line));
-        return;
+        // A document that opens with "## Summary" has no title heading.
+        if sections::label_kind(title).is_none() {
+            record.title = Some(title.clone());
+            record.note("title", Provenance::text(*line));
+            return;
+        }
     }
     let standalone = |l: &&crate::parse::Line| {
         matches!(l.kind, LineKind::Paragraph | LineKind::Html)

@@ -155,7 +155,7 @@ static TIME_24H: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ZONE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*[(\[]?\s*(?:((?:UTC|GMT)\s*[+\-−]\s*\d{1,2}(?::?\d{2})?)|([+\-−]\d{2}:?\d{2})|((?:Eastern|Central|Mountain|Pacific|Coordinated Universal|Greenwich Mean|Central European|West Africa|East Africa|India) (?:Standard |Daylight |Summer )?Time)|([A-Z]{1,5})\b)\s*[)\]]?",
+        r"^\s*[(\[]?\s*(?:((?:UTC|GMT)\s*[+\-−]\s*\d{1,2}(?::?\d{2})?)|([+\-−]\d{2}:?\d{2})|((?:Eastern|Central|Mountain|Pacific|Coordinated Universal|Greenwich Mean|Central European|West Africa|East Africa|India) (?:Standard |Daylight |Summer )?Time)|([A-Z]{1,5})\b|([A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?))\s*[)\]]?",
     )
     .expect("regex")
 });
@@ -244,7 +244,9 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
         let year = c[3].parse().ok();
         // Day-first when the first number cannot be a month, month-first when the second
         // cannot be; otherwise nobody can tell.
-        let (month, day, ambiguous) = if a > 12 {
+        // Dots are the day-first convention (12.03.2025 is 12 March).
+        let dotted = m.as_str().contains('.');
+        let (month, day, ambiguous) = if a > 12 || dotted {
             (b, a, false)
         } else if b > 12 {
             (a, b, false)
@@ -271,7 +273,7 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
 pub fn zone_after(rest: &str) -> Option<(ZoneHit, usize)> {
     let c = ZONE_AFTER.captures(rest)?;
     let whole = c.get(0)?;
-    let label_m = c.get(1).or(c.get(2)).or(c.get(3)).or(c.get(4))?;
+    let label_m = c.get(1).or(c.get(2)).or(c.get(3)).or(c.get(4)).or(c.get(5))?;
     let label = label_m.as_str().trim().replace('−', "-");
     let zone = zone::parse_zone_name(&label)?;
     let label = if label == "Z" { "UTC".to_string() } else { label };
@@ -365,6 +367,13 @@ fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
     hits.sort_by_key(|h| h.start);
     for t in &mut hits {
         if let Some((z, len)) = zone_after(&text[t.end..]) {
+            // "23:40-01:15" is a range, not a -01:15 offset; an ISO offset comes with
+            // seconds ("05:44:00-05:00") or a plus sign.
+            let bare_minus = text[t.end..].starts_with(['-', '−']);
+            let with_seconds = text[t.start..t.end].matches(':').count() >= 2;
+            if bare_minus && !with_seconds {
+                continue;
+            }
             t.zone = Some(z);
             t.end += len;
         }
@@ -529,6 +538,7 @@ mod tests {
         assert_eq!(d("25/12/2030"), (Some(2030), 12, 25, false));
         assert_eq!(d("12/25/2030"), (Some(2030), 12, 25, false));
         assert_eq!(d("03/04/2030"), (Some(2030), 3, 4, true));
+        assert_eq!(d("03.04.2030"), (Some(2030), 4, 3, false));
     }
 
     #[test]
@@ -563,6 +573,14 @@ mod tests {
             .unwrap();
         assert_eq!(z.label, "Pacific Daylight Time");
         assert!(find_times("version 1.13 and 25:99").is_empty());
+        assert_eq!(
+            find_times("07:58:00-05:00")[0].zone.as_ref().unwrap().label,
+            "-05:00"
+        );
+        assert_eq!(
+            find_times("07:58 (Europe/Paris)")[0].zone.as_ref().unwrap().label,
+            "Europe/Paris"
+        );
     }
 
     #[test]
@@ -583,6 +601,9 @@ mod tests {
     fn ranges_need_a_connector() {
         assert_eq!(find_ranges("from 10:30 AM to 1:00 PM UTC on June 4").len(), 1);
         assert_eq!(find_ranges("between 9:00 and 9:45 CET").len(), 1);
+        let r = &find_ranges("window 23:40-01:15 UTC")[0];
+        assert!(r.from.zone().is_none());
+        assert_eq!(r.to.zone().unwrap().label, "UTC");
         assert_eq!(
             find_ranges("Oct 1, 2031, 11:00 PM - Oct 2, 2031, 01:00 AM (UTC)").len(),
             1

@@ -289,6 +289,11 @@ pub fn apply(
                     }
                     continue;
                 };
+                // "23:40-01:15 UTC, 4 June 2031": a date after a time-only range dates the
+                // whole range, not its end.
+                if from.date.is_none() {
+                    to.date = None;
+                }
                 let end_date = to.date.and_then(|d| d.resolve(Some(s.when.datetime.year())));
                 let Some(mut e) = moment_instant(&to, end_date.or(Some(s.when.datetime.date())), frame)
                 else {
@@ -724,6 +729,14 @@ mod tests {
         assert_eq!(s(r.end), "2030-09-09T12:30:00+01:00");
         assert_eq!(r.stated_duration_minutes, Some(120));
         assert_eq!(r.timezone.as_deref(), Some("GMT+01:00"));
+    }
+
+    #[test]
+    fn a_time_only_range_crossing_midnight() {
+        let (r, _) = run("Incident window: 23:40-01:15 UTC, 4 June 2031\n");
+        assert_eq!(s(r.start), "2031-06-04T23:40:00+00:00");
+        assert_eq!(s(r.end), "2031-06-05T01:15:00+00:00");
+        assert_eq!(r.duration_minutes, Some(95));
     }
 
     #[test]
