@@ -88,8 +88,21 @@ pub fn events(
     };
     for i in candidates {
         let l = &outline.lines[i];
+        // Table rows: the time is in the first cell, or split over "Date | Time | Event".
+        let joined;
+        let mut text_cells = 1;
         let read_from = if l.cells.len() >= 2 && !status_mode {
-            l.cells[0].as_str()
+            let first = l.cells[0].as_str();
+            let date_only = when::find_moments(first)
+                .first()
+                .is_some_and(|m| m.time.is_none());
+            if l.cells.len() >= 3 && date_only {
+                joined = format!("{} {}", first, l.cells[1]);
+                text_cells = 2;
+                joined.as_str()
+            } else {
+                first
+            }
         } else {
             l.text.as_str()
         };
@@ -132,7 +145,7 @@ pub fn events(
             continue;
         };
         let text_src = if l.cells.len() >= 2 && !status_mode {
-            l.cells[1..].join(" | ")
+            l.cells[text_cells..].join(" | ")
         } else if status_mode {
             l.text.clone()
         } else {
@@ -284,6 +297,17 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, "placeholder");
         assert_eq!(d[0].line, Some(5));
+    }
+
+    #[test]
+    fn date_and_time_in_separate_columns() {
+        let md = "## Timeline\n\n| Date | Time | Event |\n|---|---|---|\n| 2031-05-05 | 08:00 UTC | queue stalled |\n| 2031-05-06 | 09:30 UTC | drained |\n";
+        let (ev, _) = run(md, None, None);
+        assert_eq!(
+            ats(&ev),
+            vec!["2031-05-05T08:00:00+00:00", "2031-05-06T09:30:00+00:00"]
+        );
+        assert_eq!(ev[1].text, "drained");
     }
 
     #[test]

@@ -181,8 +181,16 @@ pub fn apply(
     let mut used_default_zone = false;
     let mut zone_from_text: Option<(String, u32)> = None;
 
-    // 1. Labelled Start / End fields.
+    // 1. Labelled Start / End fields ("Start Date: ..." + "Start Time: ..." combine).
     for (kind, slot) in [(Kind::Start, &mut start), (Kind::End, &mut end)] {
+        let label_date: Option<Date> = sections::of_kind(parts, kind).find_map(|p| {
+            let (_, text) = p.texts(outline).find(|(_, t)| !t.trim().is_empty())?;
+            let ms = when::find_moments(text);
+            match ms.as_slice() {
+                [m] if m.time.is_none() => m.date?.resolve(frame.anchor.map(|a| a.year())),
+                _ => None,
+            }
+        });
         for p in sections::of_kind(parts, kind) {
             let Some((line, text)) = p.texts(outline).find(|(_, t)| !t.trim().is_empty()) else {
                 continue;
@@ -207,7 +215,7 @@ pub fn apply(
                 .first()
                 .and_then(|d| d.resolve(frame.anchor.map(|a| a.year())));
             if let Some(m) = when::find_moments(text).into_iter().find(|m| m.time.is_some()) {
-                if let Some(mut f) = moment_instant(&m, own_date, frame) {
+                if let Some(mut f) = moment_instant(&m, own_date.or(label_date), frame) {
                     f.line = line;
                     if let Some(z) = m.zone() {
                         zone_from_text.get_or_insert((z.label.clone(), line));
@@ -754,6 +762,13 @@ mod tests {
         let (r, _) = run("| Field | Value |\n|---|---|\n| Start | March 2, 2031 08:00 PST |\n| End | March 2, 2031 09:15 PST |\n");
         assert_eq!(s(r.start), "2031-03-02T08:00:00-08:00");
         assert_eq!(s(r.end), "2031-03-02T09:15:00-08:00");
+    }
+
+    #[test]
+    fn separate_date_and_time_labels_combine() {
+        let (r, _) = run("- Start Date: 2031-01-01\n- Start Time: 22:00 UTC\n- End Date: 2031-01-02\n- End Time: 01:30 UTC\n");
+        assert_eq!(s(r.start), "2031-01-01T22:00:00+00:00");
+        assert_eq!(s(r.end), "2031-01-02T01:30:00+00:00");
     }
 
     #[test]
