@@ -119,6 +119,25 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
             record.note("impact.users", Provenance::text(line));
         }
     }
+    if record.impact.services.is_empty() && record.services.is_empty() {
+        if let Some((line, list)) = sections::of_kind(parts, Kind::Services).find_map(|p| {
+            let items: Vec<String> = p
+                .texts(outline)
+                .flat_map(|(_, t)| t.split([',', ';']).map(str::to_string).collect::<Vec<_>>())
+                .flat_map(|t| t.split(" and ").map(str::to_string).collect::<Vec<_>>())
+                .map(|t| t.trim().trim_end_matches('.').trim().to_string())
+                .filter(|t| {
+                    !t.is_empty()
+                        && t.split_whitespace().count() <= 4
+                        && !super::placeholder::is_placeholder(t)
+                })
+                .collect();
+            (!items.is_empty()).then_some((p.line, items))
+        }) {
+            record.impact.services = list;
+            record.note("impact.services", Provenance::text(line));
+        }
+    }
     if record.impact.summary.is_none() {
         if let Some((line, t)) = impact_lines
             .iter()
@@ -163,6 +182,20 @@ mod tests {
         assert_eq!(percent_in("affecting approximately 7.5% of traffic"), Some(7.5));
         assert_eq!(percent_in("CPU at 91% and memory at 80%."), None);
         assert_eq!(percent_in("12 percent of members"), Some(12.0));
+    }
+
+    #[test]
+    fn affected_services_from_a_label() {
+        let o = render(
+            "- **Affected services:** checkout, payments and search\n",
+            1,
+            &|_| None,
+        )
+        .outline;
+        let ps = sections::parts(&o);
+        let mut r = Record::default();
+        apply(&o, &ps, &mut r);
+        assert_eq!(r.impact.services, vec!["checkout", "payments", "search"]);
     }
 
     #[test]

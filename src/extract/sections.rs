@@ -28,6 +28,8 @@ pub enum Kind {
     Lessons,
     Contributing,
     Severity,
+    /// "Affected services: checkout, payments".
+    Services,
     /// A part that ends the one before it but carries no field (Conclusion, Appendix...).
     Other,
 }
@@ -211,6 +213,17 @@ pub fn label_kind(label: &str) -> Option<Kind> {
         "impact level",
     ]) {
         Kind::Severity
+    } else if is(&[
+        "services",
+        "affected services",
+        "services affected",
+        "affected systems",
+        "systems affected",
+        "affected components",
+        "components affected",
+        "components",
+    ]) {
+        Kind::Services
     } else if is(&["timezone", "time zone", "time zone used"]) {
         Kind::Timezone
     } else if is(&[
