@@ -32,10 +32,12 @@ fn doc(i: usize) -> String {
 }
 
 fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this as a quick smoke test.
+    let benching = std::env::args().any(|a| a == "--bench");
     let n: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(10_000);
+        .unwrap_or(if benching { 10_000 } else { 100 });
     let docs: Vec<parse::Document> = (0..n)
         .map(|i| parse::parse(&format!("{i}.md"), doc(i).as_bytes(), &|_| None).expect("parses"))
         .collect();

@@ -50,17 +50,16 @@ pub fn score(category: &Category, text: &Indexed) -> f64 {
     let len = text.text.len().max(1) as f64;
     let mut total = 0.0;
     for (phrase, weight) in &category.phrases {
-        let p = phrase.to_lowercase();
-        let (p, prefix) = match p.strip_suffix('*') {
-            Some(stem) => (stem.to_string(), true),
-            None => (p, false),
+        let (p, prefix) = match phrase.strip_suffix('*') {
+            Some(stem) => (stem, true),
+            None => (phrase.as_str(), false),
         };
         let Some(first) = p.bytes().next() else { continue };
         let mut count = 0;
         let mut phrase_score = 0.0;
-        for &i in &text.starts[first as usize] {
+        for &i in &text.starts[first.to_ascii_lowercase() as usize] {
             let rest = &text.text.as_bytes()[i..];
-            if !rest.starts_with(p.as_bytes()) {
+            if rest.len() < p.len() || !rest[..p.len()].eq_ignore_ascii_case(p.as_bytes()) {
                 continue;
             }
             let after = text.text[i + p.len()..].chars().next();
