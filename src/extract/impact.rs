@@ -90,7 +90,12 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
         .filter(|p| {
             matches!(
                 p.kind,
-                Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
+                Kind::Timeline
+                    | Kind::Actions
+                    | Kind::Lessons
+                    | Kind::Other
+                    | Kind::Resolution
+                    | Kind::Detection
             )
         })
         .flat_map(|p| p.body.iter().copied())

@@ -111,6 +111,8 @@ pub struct TimeHit {
     pub second: i8,
     /// Minutes unknown ("14:??"): the event has no instant.
     pub partial: bool,
+    /// Written with AM/PM.
+    pub twelve_hour: bool,
     pub zone: Option<ZoneHit>,
 }
 
@@ -331,6 +333,7 @@ fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
             minute,
             second,
             partial,
+            twelve_hour: true,
             zone: None,
         });
     }
@@ -360,6 +363,7 @@ fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
             minute,
             second,
             partial,
+            twelve_hour: false,
             zone: None,
         });
     }

@@ -33,11 +33,11 @@ pub struct Frame {
 }
 
 static ALL_TIMES_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all\s+times?|times\s+(?:are|shown|given|listed|below))(?:\s+(?:are|shown|given|listed|below))*(?:\s+in)?\s+")
+    Regex::new(r"(?i)\b(?:all\s+times?|times)(?:\s+(?:are|shown|given|listed|below))*(?:\s+in)?\s+")
         .expect("regex")
 });
 static UNDATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:last\s+(?:modified|updated|edited|reviewed)|created|published|updated|written|due|reviewed)\b")
+    Regex::new(r"(?i)^\W*(?:last\s+(?:modified|updated|edited|reviewed)|created|published|updated|written|due|reviewed|prepared|authored|posted|report\s+date|date\s+of\s+(?:the\s+)?report|document\s+date)\b")
         .expect("regex")
 });
 
@@ -273,6 +273,17 @@ pub fn apply(
                 let zone = r.from.zone().or(r.to.zone()).cloned();
                 let mut from = r.from.clone();
                 let mut to = r.to.clone();
+                // "between 2:30 and 5:00 PM": the PM covers both ends.
+                if let (Some(a), Some(b)) = (from.time.as_mut(), to.time.as_ref()) {
+                    if !a.twelve_hour
+                        && b.twelve_hour
+                        && b.hour >= 12
+                        && (1..12).contains(&a.hour)
+                        && a.hour + 12 <= b.hour
+                    {
+                        a.hour += 12;
+                    }
+                }
                 for m in [&mut from, &mut to] {
                     if let (Some(t), Some(z)) = (m.time.as_mut(), &zone) {
                         if t.zone.is_none() {
@@ -745,6 +756,13 @@ mod tests {
         assert_eq!(s(r.start), "2031-06-04T23:40:00+00:00");
         assert_eq!(s(r.end), "2031-06-05T01:15:00+00:00");
         assert_eq!(r.duration_minutes, Some(95));
+    }
+
+    #[test]
+    fn one_pm_covers_both_ends_of_a_range() {
+        let (r, _) = run("On 2031-02-02, between 2:30 and 5:00 PM (UTC), checkout failed.\n");
+        assert_eq!(s(r.start), "2031-02-02T14:30:00+00:00");
+        assert_eq!(r.duration_minutes, Some(150));
     }
 
     #[test]
