@@ -5,17 +5,29 @@
 //! The rule everywhere: never invent. A placeholder ("TBD", "[Timestamp]") or an unreadable
 //! value yields no value and a diagnostic; a wrong value is worse than none.
 //!
+//! The submodules each own one field family: `sections` finds labelled parts, `when`
+//! reads dates and times, `window` start/end/duration, `timeline`, `impact`, `root_cause`,
+//! `actions` (action items, lessons, contributing factors), `placeholder`.
+//!
 //! This stage reads only the `Document` and the `Config`; it does no I/O.
 
+pub mod actions;
 pub mod duration;
 pub mod front_matter;
+pub mod impact;
+pub mod placeholder;
+pub mod root_cause;
+pub mod sections;
+pub mod timeline;
 pub mod when;
+pub mod window;
 pub mod zone;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Provenance, Record};
-use crate::parse::Document;
+use crate::parse::{Document, LineKind, Outline};
+use sections::{Kind, Part};
 
 /// What extraction needs besides the document.
 #[derive(Debug, Clone, Copy)]
@@ -31,79 +43,212 @@ pub fn extract(doc: &Document, cx: &Context<'_>) -> (Record, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if let Some(fm) = &doc.front_matter {
         front_matter::apply(fm, &doc.path, cx, &mut record, &mut diags);
+        front_matter::apply_extras(fm, &mut record);
     }
-    if record.title.is_none() {
-        if let Some((title, line)) = title_from_text(&doc.markdown) {
-            record.title = Some(title);
-            record.note("title", Provenance::text(line));
-        }
+    let outline = &doc.markdown.outline;
+    let parts = sections::parts(outline);
+
+    title(doc, outline, &mut record);
+    let frame = window::frame(outline, &parts, &record, cx);
+    let events = timeline::events(outline, &parts, &frame, &doc.path, &mut diags);
+    window::apply(
+        outline,
+        &parts,
+        &events,
+        &frame,
+        &mut record,
+        &doc.path,
+        cx,
+        &mut diags,
+    );
+    if record.timeline.is_empty() && !events.is_empty() {
+        record.note("timeline", Provenance::text(events[0].line));
+        record.timeline = events;
     }
+    impact::apply(outline, &parts, &mut record);
+    root_cause::apply(outline, &parts, &cx.config.taxonomy, &mut record);
+    actions::apply(outline, &parts, &mut record);
+    short_fields(outline, &parts, &mut record, &doc.path, &mut diags);
+    ambiguous_dates(outline, &doc.path, &mut diags);
+    missing_fields(&record, cx, &doc.path, &mut diags);
     (record, diags)
 }
 
-/// The title a reader sees at the top of a document without front matter: a heading that
-/// opens it, else a short standalone first line ("Postmortem", "Web outage, 3 May") written
-/// without heading markup, else the first heading anywhere.
-fn title_from_text(md: &crate::parse::Rendered) -> Option<(String, u32)> {
-    use crate::parse::LineKind;
-    let heading = md.first_heading.clone();
-    let lines = &md.outline.lines;
-    let first = lines.first()?;
-    if matches!(first.kind, LineKind::Heading(_)) {
-        return heading;
+/// The title: front matter, the first heading, else a standalone title-like line.
+fn title(doc: &Document, outline: &Outline, record: &mut Record) {
+    if record.title.is_some() {
+        return;
     }
-    let standalone = lines.get(1).is_none_or(|next| next.number > first.number + 1);
-    let text = first.text.trim();
-    let title_like = first.kind == LineKind::Paragraph
-        && standalone
-        && (2..=100).contains(&text.chars().count())
-        && !text.ends_with(['.', ':', ';', ','])
-        && !text.contains(": ")
-        // a badge or a link line (`![Author](…)`) is decoration, not a title
-        && !md.links.iter().any(|l| l.line == first.number);
-    if title_like {
-        return Some((text.to_string(), first.number));
+    if let Some((title, line)) = &doc.markdown.first_heading {
+        // A document that opens with "## Summary" has no title heading.
+        if sections::label_kind(title).is_none() {
+            record.title = Some(title.clone());
+            record.note("title", Provenance::text(*line));
+            return;
+        }
     }
-    heading
+    let standalone = |l: &&crate::parse::Line| {
+        matches!(l.kind, LineKind::Paragraph | LineKind::Html)
+            && l.text.split_whitespace().count() <= 14
+            && !l.text.trim_end().ends_with(['.', ':', ',', ';'])
+            && l.text.chars().any(char::is_alphabetic)
+    };
+    let head: Vec<&crate::parse::Line> = outline.lines.iter().take(15).collect();
+    // "Postmortem: ..." beats boilerplate that precedes it.
+    let named = head.iter().find(|l| {
+        standalone(l) && {
+            let t = l.text.to_lowercase();
+            [
+                "postmortem:",
+                "post-mortem:",
+                "post mortem:",
+                "incident report:",
+                "outage report:",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p))
+        }
+    });
+    let pick = named.or_else(|| head.iter().take(3).find(|l| standalone(l)));
+    if let Some(l) = pick {
+        record.title = Some(l.text.trim().to_string());
+        record.note("title", Provenance::text(l.number));
+    }
+}
+
+/// Severity, detection and resolution: short labelled fields.
+fn short_fields(
+    outline: &Outline,
+    parts: &[Part],
+    record: &mut Record,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let first_text = |kind: Kind| -> Option<(u32, String)> {
+        sections::of_kind(parts, kind).find_map(|p| {
+            p.texts(outline)
+                .find(|(_, t)| !t.trim().is_empty())
+                .map(|(n, t)| (n, t.trim().to_string()))
+        })
+    };
+    if record.severity.is_none() {
+        if let Some((line, v)) = first_text(Kind::Severity) {
+            if placeholder::is_placeholder(&v) || placeholder::find_token(&v).is_some() {
+                diags.push(
+                    Diagnostic::warning(
+                        "placeholder",
+                        path,
+                        format!("severity is a placeholder ({v:?}); no value used"),
+                    )
+                    .at_line(line),
+                );
+            } else if v.split_whitespace().count() <= 4 {
+                record.severity = Some(v);
+                record.note("severity", Provenance::text(line));
+            }
+        }
+    }
+    for (kind, field) in [(Kind::Detection, "detection"), (Kind::Resolution, "resolution")] {
+        let slot = if kind == Kind::Detection {
+            &mut record.detection
+        } else {
+            &mut record.resolution
+        };
+        if slot.is_some() {
+            continue;
+        }
+        if let Some((line, v)) = first_text(kind) {
+            if !placeholder::is_placeholder(&v) && v.split_whitespace().count() >= 3 {
+                *slot = Some(impact::first_sentence(&v));
+                record.note(field, Provenance::text(line));
+            }
+        }
+    }
+    // A Timezone or Duration field left as a template placeholder.
+    for kind in [Kind::Timezone, Kind::Duration, Kind::Date] {
+        for p in sections::of_kind(parts, kind) {
+            if let Some(v) = &p.inline {
+                if let Some(tok) =
+                    placeholder::find_token(v).or(placeholder::is_placeholder(v).then_some(v.as_str()))
+                {
+                    diags.push(
+                        Diagnostic::warning(
+                            "placeholder",
+                            path,
+                            format!(
+                                "{} is a placeholder ({tok:?}); no value used",
+                                format!("{kind:?}").to_lowercase()
+                            ),
+                        )
+                        .at_line(p.line),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Numeric dates like 03/04/2024 that read two ways.
+fn ambiguous_dates(outline: &Outline, path: &str, diags: &mut Vec<Diagnostic>) {
+    for l in &outline.lines {
+        if matches!(l.kind, LineKind::Code) {
+            continue;
+        }
+        for d in when::find_dates(&l.text) {
+            if d.ambiguous {
+                let written = &l.text[d.start..d.end];
+                diags.push(
+                    Diagnostic::warning(
+                        "ambiguous-date",
+                        path,
+                        format!("{written:?} could be day/month or month/day; not used"),
+                    )
+                    .at_line(l.number)
+                    .with_hint("write dates as 2024-03-04 or March 4, 2024"),
+                );
+            }
+        }
+    }
+}
+
+fn missing_fields(record: &Record, cx: &Context<'_>, path: &str, diags: &mut Vec<Diagnostic>) {
+    for field in &cx.config.required_fields {
+        let present = match field.as_str() {
+            "title" => record.title.is_some(),
+            "start" => record.start.is_some(),
+            "end" => record.end.is_some(),
+            "duration" | "duration_minutes" => record.duration_minutes.is_some(),
+            "impact" => {
+                record.impact.percent.is_some()
+                    || record.impact.users.is_some()
+                    || record.impact.summary.is_some()
+            }
+            "impact.percent" => record.impact.percent.is_some(),
+            "root_cause" => record.root_cause.category.is_some() || record.root_cause.summary.is_some(),
+            "root_cause.category" => record.root_cause.category.is_some(),
+            "severity" => record.severity.is_some(),
+            "timeline" => !record.timeline.is_empty(),
+            "action_items" => !record.action_items.is_empty(),
+            "services" => !record.all_services().is_empty(),
+            _ => true,
+        };
+        if !present {
+            // Info, not a warning: most real archives lack some fields, and a build that
+            // prints four lines per file hides the findings that matter. `incidex check`
+            // and the data-quality page surface these.
+            diags.push(
+                Diagnostic::info(
+                    "missing-field",
+                    path,
+                    format!("no {field} found in front matter or text"),
+                )
+                .with_hint(format!(
+                    "add `{field}:` to the front matter or a labelled line to the text"
+                )),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn title_of(md: &str) -> Option<String> {
-        let doc = crate::parse::parse("x.md", md.as_bytes(), &|_| None).unwrap();
-        let config = Config::default();
-        let cx = Context {
-            config: &config,
-            today: jiff::civil::date(2026, 1, 1),
-        };
-        extract(&doc, &cx).0.title
-    }
-
-    #[test]
-    fn title_comes_from_an_opening_heading_or_a_standalone_first_line() {
-        assert_eq!(title_of("# Disk full\n\ntext\n").as_deref(), Some("Disk full"));
-        assert_eq!(
-            title_of("Postmortem\n\nIssue Summary:\nDuration: 2 hours\n\n## Timeline\n").as_deref(),
-            Some("Postmortem")
-        );
-        // prose before the heading is not a title
-        assert_eq!(
-            title_of("Notes from the call, kept for the record.\n\n# DNS typo\n").as_deref(),
-            Some("DNS typo")
-        );
-        // a label line is not a title
-        assert_eq!(
-            title_of("Date: 2023-05-10\n\n## Timeline\n").as_deref(),
-            Some("Timeline")
-        );
-        // nor is an image or link line
-        assert_eq!(
-            title_of("![Author](https://x.example/badge.svg)\n\n---\n# Real title\n").as_deref(),
-            Some("Real title")
-        );
-        // nor is the first line of a longer paragraph
-        assert_eq!(title_of("Web outage\ncontinued here\n").as_deref(), None);
-    }
-}
+mod tests;
