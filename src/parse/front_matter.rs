@@ -80,7 +80,7 @@ pub fn split<'a>(text: &'a str, path: &str, diags: &mut Vec<Diagnostic>) -> Spli
     } else {
         return none;
     };
-    let after_open = first_line(text).len() + newline_len(&text[first_line(text).len()..]);
+    let after_open = raw_line_len(text);
     let mut offset = after_open;
     let mut line_no = 2u32;
     while offset <= text.len() {
@@ -88,7 +88,7 @@ pub fn split<'a>(text: &'a str, path: &str, diags: &mut Vec<Diagnostic>) -> Spli
         let line = first_line(rest);
         if is_delimiter(line, delim) {
             let block = &text[after_open..offset];
-            let body_start = offset + line.len() + newline_len(&rest[line.len()..]);
+            let body_start = offset + raw_line_len(rest);
             return Split {
                 block: Some((format, block)),
                 body: &text[body_start..],
@@ -98,7 +98,9 @@ pub fn split<'a>(text: &'a str, path: &str, diags: &mut Vec<Diagnostic>) -> Spli
         if rest.is_empty() {
             break;
         }
-        offset += line.len() + newline_len(&rest[line.len()..]);
+        // Always advance past the newline (or to the end): a lone `\r` before the end of
+        // the file once made this loop spin forever (found by fuzzing).
+        offset += raw_line_len(rest);
         line_no += 1;
     }
     diags.push(
@@ -120,14 +122,9 @@ fn first_line(s: &str) -> &str {
     s[..end].strip_suffix('\r').unwrap_or(&s[..end])
 }
 
-fn newline_len(s: &str) -> usize {
-    if s.starts_with("\r\n") {
-        2
-    } else if s.starts_with('\n') {
-        1
-    } else {
-        0
-    }
+/// Bytes up to and including the first `\n`, or the whole of `s` when there is none.
+fn raw_line_len(s: &str) -> usize {
+    s.find('\n').map(|i| i + 1).unwrap_or(s.len())
 }
 
 fn is_delimiter(line: &str, delim: &str) -> bool {
@@ -611,6 +608,19 @@ mod tests {
         let (fm, diags, body_line) = parse_file("---\r\ntitle: Windows\r\n---\r\nbody\r\n");
         assert!(diags.is_empty());
         assert_eq!(fm.unwrap().title.as_deref(), Some("Windows"));
+        assert_eq!(body_line, 4);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_at_the_end_does_not_hang() {
+        // Regression (fuzzing): `first_line` strips a final `\r`, and the loop used to
+        // advance by zero bytes forever.
+        for text in ["+++\ntitle = \"x\"\nno close\r", "---\r", "---\nkey: v\n\r", "---\n\r\n---\r"] {
+            let (_, _, _) = parse_file(text);
+        }
+        let (fm, diags, body_line) = parse_file("---\ntitle: T\n---\r");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(fm.unwrap().title.as_deref(), Some("T"));
         assert_eq!(body_line, 4);
     }
 
