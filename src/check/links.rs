@@ -55,6 +55,17 @@ fn is_external(dest: &str) -> bool {
     }
 }
 
+/// A destination as quoted in a message: long ones are cut, so a 100 kB URL does not
+/// become a 100 kB line of output.
+fn shown(dest: &str) -> String {
+    const MAX: usize = 80;
+    if dest.chars().count() <= MAX {
+        return dest.to_string();
+    }
+    let head: String = dest.chars().take(MAX - 1).collect();
+    format!("{head}…")
+}
+
 fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
@@ -134,7 +145,10 @@ pub fn check(
             out.push(at(Diagnostic::error(
                 "broken-link",
                 doc.path.clone(),
-                format!("{what} `{dest}` points outside the content folder, so it is not published"),
+                format!(
+                    "{what} `{}` points outside the content folder, so it is not published",
+                    shown(dest)
+                ),
             )
             .with_hint("copy the file into the content folder, or link to its https:// URL")));
             continue;
@@ -154,9 +168,15 @@ pub fn check(
         }
         let is_md = discover::is_markdown(Path::new(&target));
         let (code, message) = if is_md {
-            ("broken-link", format!("link `{dest}`: no postmortem {target} in the content folder"))
+            (
+                "broken-link",
+                format!("link `{}`: no postmortem {} in the content folder", shown(dest), shown(&target)),
+            )
         } else {
-            ("missing-file", format!("{what} `{dest}`: file {target} not found in the content folder"))
+            (
+                "missing-file",
+                format!("{what} `{}`: file {} not found in the content folder", shown(dest), shown(&target)),
+            )
         };
         out.push(at(Diagnostic::error(code, doc.path.clone(), message).with_hint(
             "file names are case-sensitive on the web server; hidden (`.`) and `_` files are not published",
@@ -169,7 +189,7 @@ fn broken_anchor(path: &str, frag: &str, page: &str, known: Option<&BTreeSet<Str
     let mut d = Diagnostic::error(
         "broken-link",
         path.to_string(),
-        format!("anchor `#{frag}` does not exist on {page}"),
+        format!("anchor `#{}` does not exist on {page}", shown(frag)),
     );
     if let Some(known) = known.filter(|k| !k.is_empty()) {
         let list: Vec<&str> = known.iter().take(8).map(String::as_str).collect();

@@ -155,6 +155,10 @@ pub fn parse(
                     }
                 },
                 Err(e) => {
+                    // YAML also counts a lone `\r` as a line break and reports end-of-stream
+                    // errors one line past the block; never point past the closing delimiter
+                    // (found by fuzzing).
+                    let closing_line = first_line + block.matches('\n').count() as u32;
                     let (line, col) = e
                         .location()
                         .map(|l| (l.line() as u32, l.column() as u32))
@@ -165,7 +169,7 @@ pub fn parse(
                             path,
                             format!("invalid YAML front matter: {}", first_sentence(&e.to_string())),
                         )
-                        .at(first_line + line.saturating_sub(1), col.max(1))
+                        .at((first_line + line.saturating_sub(1)).min(closing_line), col.max(1))
                         .with_hint(
                             "the page is built from the Markdown text alone; fix the YAML to use its fields",
                         ),
@@ -622,6 +626,15 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(fm.unwrap().title.as_deref(), Some("T"));
         assert_eq!(body_line, 4);
+    }
+
+    #[test]
+    fn yaml_error_lines_never_point_past_the_block() {
+        // Regression (fuzzing): lone `\r`s are line breaks to YAML but not to editors.
+        let (fm, diags, _) = parse_file("---\ntitle: \"a\rb\rc\rd\n---\n");
+        assert!(fm.is_none());
+        assert_eq!(diags[0].code, "front-matter-syntax");
+        assert!(diags[0].line.unwrap() <= 3, "{:?}", diags[0]);
     }
 
     #[test]
