@@ -17,16 +17,23 @@ fn hint_for(title: &str) -> String {
     }
 }
 
+/// Only clear cases are reported, because real postmortems bend Markdown: the first heading
+/// (the title) may be followed directly by sections; a heading followed by a *higher*-level
+/// one is a misused level, not an empty section; and a "Label: value" heading carries its
+/// content in the heading itself.
 pub fn check(doc: &Document) -> Vec<Diagnostic> {
     let outline = &doc.markdown.outline;
     let mut out = Vec::new();
     for (i, section) in outline.sections.iter().enumerate() {
+        if i == 0 || is_label_with_value(&section.title) {
+            continue;
+        }
         // The section ends at the next heading of the same or a higher level.
-        let end = outline.sections[i + 1..]
-            .iter()
-            .find(|s| s.level <= section.level)
-            .map(|s| s.line)
-            .unwrap_or(u32::MAX);
+        let next = outline.sections[i + 1..].iter().find(|s| s.level <= section.level);
+        if next.is_some_and(|n| n.level < section.level) {
+            continue;
+        }
+        let end = next.map(|s| s.line).unwrap_or(u32::MAX);
         let has_content = outline
             .lines
             .iter()
@@ -49,6 +56,13 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// `Root Cause: the certificate expired` written as a heading.
+fn is_label_with_value(title: &str) -> bool {
+    title
+        .split_once(':')
+        .is_some_and(|(label, value)| !label.trim().is_empty() && !value.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -78,6 +92,12 @@ mod tests {
     #[test]
     fn a_heading_whose_subsections_have_content_is_not_empty() {
         let text = "# Outage\n\n## Timeline\n\n### Day 1\n\n- 10:00 alert\n\n### Day 2\n\nquiet\n";
+        assert_eq!(empty(text), vec![]);
+    }
+
+    #[test]
+    fn titles_misused_levels_and_label_headings_are_not_reported() {
+        let text = "### Outage title\n\n## Summary\n\n# Duration: 2 hours\n\n## Cause\n\n# Root cause: disk full\n\n# Fix: resized\n";
         assert_eq!(empty(text), vec![]);
     }
 
