@@ -20,7 +20,7 @@ fn hint_for(title: &str) -> String {
 /// Only clear cases are reported, because real postmortems bend Markdown: the first heading
 /// (the title) may be followed directly by sections; a heading followed by a *higher*-level
 /// one is a misused level, not an empty section; and a "Label: value" heading carries its
-/// content in the heading itself.
+/// content in the heading itself; a lone deeper heading at the end is a signature.
 pub fn check(doc: &Document) -> Vec<Diagnostic> {
     let outline = &doc.markdown.outline;
     let mut out = Vec::new();
@@ -31,6 +31,15 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
         // The section ends at the next heading of the same or a higher level.
         let next = outline.sections[i + 1..].iter().find(|s| s.level <= section.level);
         if next.is_some_and(|n| n.level < section.level) {
+            continue;
+        }
+        // At the end of the file, only a heading with an earlier sibling is a section; a
+        // lone deeper heading there is a signature ("#### The on-call team").
+        if next.is_none()
+            && !outline.sections[..i]
+                .iter()
+                .any(|s| s.level == section.level && !is_label_with_value(&s.title))
+        {
             continue;
         }
         let end = next.map(|s| s.line).unwrap_or(u32::MAX);
@@ -97,7 +106,7 @@ mod tests {
 
     #[test]
     fn titles_misused_levels_and_label_headings_are_not_reported() {
-        let text = "### Outage title\n\n## Summary\n\n# Duration: 2 hours\n\n## Cause\n\n# Root cause: disk full\n\n# Fix: resized\n";
+        let text = "### Outage title\n\n## Summary\n\n#### Start: 10:00\n\n# Duration: 2 hours\n\n## Cause\n\n# Root cause: disk full\n\n# Fix: resized\n\ntext\n\n#### Signed, the team\n";
         assert_eq!(empty(text), vec![]);
     }
 
