@@ -56,7 +56,10 @@ fn human_output_points_at_the_line_with_a_caret_and_exits_1_on_errors() {
   = help: headings there have ids: quotes-api-down, timeline
 ";
     assert!(out.contains(expected), "{out}");
-    assert!(out.contains("warning[empty-section]: section \"Action items\" is empty"), "{out}");
+    assert!(
+        out.contains("warning[empty-section]: section \"Action items\" is empty"),
+        "{out}"
+    );
     assert!(out.ends_with("check: 2 files, 1 error, 1 warning\n"), "{out}");
 }
 
@@ -106,8 +109,14 @@ fn allow_deny_and_strict_set_the_exit_code() {
     let (code, out) = check(dir.path(), &["--allow", "broken-link", "--deny", "empty-section"]);
     assert_eq!(code, 1);
     assert!(out.contains("error[empty-section]"), "{out}");
-    assert_eq!(check(dir.path(), &["--allow", "broken-link,empty-section", "--strict"]).0, 0);
-    assert_eq!(check(dir.path(), &["--allow", "broken-link", "--deny", "warnings"]).0, 1);
+    assert_eq!(
+        check(dir.path(), &["--allow", "broken-link,empty-section", "--strict"]).0,
+        0
+    );
+    assert_eq!(
+        check(dir.path(), &["--allow", "broken-link", "--deny", "warnings"]).0,
+        1
+    );
 }
 
 #[test]

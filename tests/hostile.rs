@@ -82,7 +82,11 @@ fn page(dir: &Path, slug: &str) -> String {
 fn yaml_with_tabs_is_a_syntax_error_on_its_line_and_the_body_still_builds() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("content");
-    write(&c, "tabs.md", "---\ntitle: Tabbed\nimpact:\n\tpercent: 5\n---\n# Tabbed body\n\ntext\n");
+    write(
+        &c,
+        "tabs.md",
+        "---\ntitle: Tabbed\nimpact:\n\tpercent: 5\n---\n# Tabbed body\n\ntext\n",
+    );
     let l = load(&c);
     let d = find(&l.diagnostics, "tabs.md", "front-matter-syntax");
     assert!(d.line.unwrap() >= 3 && d.line.unwrap() <= 4, "{d:?}");
@@ -94,9 +98,15 @@ fn yaml_with_tabs_is_a_syntax_error_on_its_line_and_the_body_still_builds() {
 fn an_alias_bomb_is_refused_quickly() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("content");
-    let mut bomb = String::from("---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut bomb = String::from(
+        "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for i in 0..9 {
-        let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
         let refs = vec![format!("*{prev}"); 9].join(",");
         bomb.push_str(&format!("l{i}: &l{i} [{refs}]\n"));
     }
@@ -179,7 +189,11 @@ fn bom_and_crlf_keep_fields_and_line_numbers() {
 fn invalid_utf8_is_replaced_and_reported_on_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("content");
-    write(&c, "latin1.md", b"# Caf\xe9 outage\n\nline two\n\xff\xfe broken\n");
+    write(
+        &c,
+        "latin1.md",
+        b"# Caf\xe9 outage\n\nline two\n\xff\xfe broken\n",
+    );
     let l = load(&c);
     assert_eq!(find(&l.diagnostics, "latin1.md", "invalid-utf8").line, Some(1));
     build(dir.path());
@@ -257,7 +271,9 @@ fn ten_thousand_deep_lists_and_quotes_do_not_overflow_any_stack() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("content");
     let quotes = "> ".repeat(10_000) + "deep quote\n";
-    let lists: String = (0..10_000).map(|i| format!("{}- level {i}\n", "  ".repeat(i))).collect();
+    let lists: String = (0..10_000)
+        .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+        .collect();
     let html = "<div>".repeat(10_000) + "deep html" + &"</div>".repeat(10_000);
     write(&c, "quotes.md", format!("# Quotes\n\n{quotes}"));
     write(&c, "lists.md", format!("# Lists\n\n{lists}"));
@@ -280,7 +296,11 @@ fn a_symlink_loop_in_content_is_reported_and_skipped() {
     std::os::unix::fs::symlink(&c, c.join("team/loop")).unwrap();
     std::os::unix::fs::symlink("nowhere.md", c.join("dangling.md")).unwrap();
     let l = load(&c);
-    assert!(l.diagnostics.iter().any(|d| d.code == "symlink-loop"), "{:#?}", l.diagnostics);
+    assert!(
+        l.diagnostics.iter().any(|d| d.code == "symlink-loop"),
+        "{:#?}",
+        l.diagnostics
+    );
     find(&l.diagnostics, "dangling.md", "unreadable");
     assert_eq!(l.archive.len(), 1);
     build(dir.path());
@@ -300,7 +320,11 @@ fn an_unreadable_file_is_a_diagnostic_and_the_rest_builds() {
     let readable_anyway = fs::read(&locked).is_ok();
     let l = load(&c);
     if readable_anyway {
-        assert_eq!(l.archive.len(), 2, "running as root: chmod 000 does not stop reads");
+        assert_eq!(
+            l.archive.len(),
+            2,
+            "running as root: chmod 000 does not stop reads"
+        );
     } else {
         find(&l.diagnostics, "locked.md", "unreadable");
         assert_eq!(l.archive.len(), 1);
@@ -333,7 +357,11 @@ fn unicode_and_rtl_titles_get_safe_urls_and_intact_text() {
     let dir = tempfile::tempdir().unwrap();
     let c = dir.path().join("content");
     let rtl = "תקלה בשרת \u{202e}gnp.exe\u{202c}";
-    write(&c, "שגיאה.md", format!("---\ntitle: \"{rtl}\"\n---\n# כותרת\n\ntext\n"));
+    write(
+        &c,
+        "שגיאה.md",
+        format!("---\ntitle: \"{rtl}\"\n---\n# כותרת\n\ntext\n"),
+    );
     write(&c, "emoji.md", "# 🔥 Zoë's café — 東京 outage\n\ntext\n");
     let l = load(&c);
     let slugs: Vec<&str> = l.archive.postmortems.iter().map(|p| p.slug.as_str()).collect();
@@ -341,7 +369,12 @@ fn unicode_and_rtl_titles_get_safe_urls_and_intact_text() {
         .chars()
         .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')));
     build(dir.path());
-    let rtl_pm = l.archive.postmortems.iter().find(|p| p.path == "שגיאה.md").unwrap();
+    let rtl_pm = l
+        .archive
+        .postmortems
+        .iter()
+        .find(|p| p.path == "שגיאה.md")
+        .unwrap();
     assert!(page(dir.path(), &rtl_pm.slug).contains(rtl));
 }
 
@@ -353,7 +386,11 @@ fn traversal_in_titles_slugs_and_names_writes_nothing_outside_the_output_folder(
     write(&c, "a.md", "---\ntitle: ../../etc/passwd\n---\n# a\n");
     write(&c, "b.md", "---\nslug: ../../../escape\n---\n# b\n");
     write(&c, "c.md", "---\nslug: ..\n---\n# c\n");
-    write(&c, "d.md", "---\nslug: /etc/passwd\ntags: [\"../../x\", \"..\"]\nservices: [\"../../../srv\"]\n---\n# d\n");
+    write(
+        &c,
+        "d.md",
+        "---\nslug: /etc/passwd\ntags: [\"../../x\", \"..\"]\nservices: [\"../../../srv\"]\n---\n# d\n",
+    );
     write(&c, "..md", "# dots\n");
     write(&c, "img/..%2F..%2Fevil.png", b"\x89PNG");
     let before = snapshot_outside(dir.path(), &site.join("public"));
@@ -365,7 +402,8 @@ fn traversal_in_titles_slugs_and_names_writes_nothing_outside_the_output_folder(
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(site.join("public")).unwrap();
         assert!(
-            rel.components().all(|c| matches!(c, std::path::Component::Normal(_))),
+            rel.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_))),
             "{rel:?}"
         );
     }
@@ -399,7 +437,10 @@ fn every_fuzzer_find_stays_fixed() {
         let l = load(&c);
         assert!(!l.diagnostics.is_empty());
         for d in &l.diagnostics {
-            assert!(d.line.is_none_or(|x| (1..=lines).contains(&x)), "{d:?} outside 1..={lines}");
+            assert!(
+                d.line.is_none_or(|x| (1..=lines).contains(&x)),
+                "{d:?} outside 1..={lines}"
+            );
         }
         build(dir.path());
         n += 1;

@@ -25,7 +25,10 @@ fn generate(content: &Path, files: usize, marker: &str) {
             i % 17
         );
         for k in 0..60 {
-            text.push_str(&format!("- 10:{:02} UTC: step {k} of incident {i}, **bold** and `code` {marker}\n", k % 60));
+            text.push_str(&format!(
+                "- 10:{:02} UTC: step {k} of incident {i}, **bold** and `code` {marker}\n",
+                k % 60
+            ));
         }
         let p = content.join(format!("{}/incident-{i:05}.md", 2000 + i % 20));
         fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -41,7 +44,11 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             (
-                e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned(),
+                e.path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
                 fs::read(e.path()).unwrap(),
             )
         })
@@ -116,7 +123,10 @@ fn sigkill_during_a_build_never_loses_the_previous_site() {
     assert_ne!(fresh, good);
     assert!(fresh.values().any(|b| String::from_utf8_lossy(b).contains("v2")));
     for (percent, site) in &swapped {
-        assert!(site == &fresh, "killed at {percent}%: public/ is neither the old nor the new site");
+        assert!(
+            site == &fresh,
+            "killed at {percent}%: public/ is neither the old nor the new site"
+        );
     }
     let leftovers: Vec<String> = fs::read_dir(dir.path())
         .unwrap()

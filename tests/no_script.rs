@@ -65,7 +65,11 @@ fn hostile_archive(c: &Path) {
         "<img src=x onerror=alert(40)>.md",
         "# File name payload\n\ntext\n",
     );
-    write(c, "placeholder.md", &format!("---\nstart: '[{XSS}]'\n---\n# Placeholder\n\ntext\n"));
+    write(
+        c,
+        "placeholder.md",
+        &format!("---\nstart: '[{XSS}]'\n---\n# Placeholder\n\ntext\n"),
+    );
 }
 
 /// Theme script sources allowed on the site: the theme's own static .js files.
@@ -140,8 +144,7 @@ fn executable_script(page: &str, html: &str, allowed: &(Vec<String>, Vec<String>
             "script" => {
                 let ok = match el.attr("src") {
                     Some(src) => {
-                        text().trim().is_empty()
-                            && resolve(page, src).is_some_and(|r| allowed.0.contains(&r))
+                        text().trim().is_empty() && resolve(page, src).is_some_and(|r| allowed.0.contains(&r))
                     }
                     None => {
                         let t = text();
@@ -174,11 +177,15 @@ fn executable_script(page: &str, html: &str, allowed: &(Vec<String>, Vec<String>
             if url_like
                 && (v.starts_with("javascript:")
                     || v.starts_with("vbscript:")
-                    || (v.starts_with("data:") && !v.starts_with("data:image/png") && !v.starts_with("data:image/jpeg")))
+                    || (v.starts_with("data:")
+                        && !v.starts_with("data:image/png")
+                        && !v.starts_with("data:image/jpeg")))
             {
                 found.push(format!("<{name} {attr}={value:?}>"));
             }
-            if attr_l == "style" && (v.contains("javascript:") || v.contains("expression(") || v.contains("url(")) {
+            if attr_l == "style"
+                && (v.contains("javascript:") || v.contains("expression(") || v.contains("url("))
+            {
                 found.push(format!("<{name} style={value:?}>"));
             }
         }
@@ -191,7 +198,9 @@ fn html_files(root: &Path) -> Vec<(String, PathBuf)> {
     for entry in walkdir::WalkDir::new(root) {
         let entry = entry.unwrap();
         let p = entry.path();
-        if p.extension().is_some_and(|e| e == "html" || e == "htm" || e == "svg" || e == "xml") {
+        if p.extension()
+            .is_some_and(|e| e == "html" || e == "htm" || e == "svg" || e == "xml")
+        {
             let rel = p
                 .strip_prefix(root)
                 .unwrap()
@@ -228,7 +237,10 @@ fn the_scanner_finds_what_it_must() {
     }
     let theme_tag = "<script src=\"../static/table-sort.js\" defer></script>";
     assert!(executable_script("incidents/index.html", theme_tag, &allowed).is_empty());
-    assert!(!executable_script("index.html", theme_tag, &allowed).is_empty(), "wrong depth");
+    assert!(
+        !executable_script("index.html", theme_tag, &allowed).is_empty(),
+        "wrong depth"
+    );
 }
 
 #[test]
@@ -257,7 +269,11 @@ fn no_content_script_reaches_any_page_of_the_built_site() {
             problems.push(format!("{rel}: {f}"));
         }
     }
-    assert!(problems.is_empty(), "executable content on the site:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "executable content on the site:\n{}",
+        problems.join("\n")
+    );
     // The payload text is still visible (escaped), not silently dropped from the title.
     let fm_page = pages
         .iter()
@@ -274,7 +290,12 @@ fn no_content_script_reaches_any_page_of_the_built_site() {
     assert_eq!(h1.trim(), XSS);
     // Nothing but HTML, theme assets and copied content files is published.
     for entry in walkdir::WalkDir::new(&public).into_iter().filter_map(Result::ok) {
-        let rel = entry.path().strip_prefix(&public).unwrap().to_string_lossy().into_owned();
+        let rel = entry
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if entry.file_type().is_file() && rel.ends_with(".js") {
             assert!(allowed.0.contains(&rel), "unexpected script file {rel}");
         }

@@ -31,7 +31,10 @@ fn lines_in_bounds(record: &Record, diags: &[Diagnostic], lines: u32) -> Result<
     }
     for (field, p) in &record.provenance {
         if let Some(l) = p.line {
-            prop_assert!((1..=lines).contains(&l), "{field} at line {l} outside 1..={lines}");
+            prop_assert!(
+                (1..=lines).contains(&l),
+                "{field} at line {l} outside 1..={lines}"
+            );
         }
     }
     Ok(())
@@ -57,9 +60,8 @@ fn markdownish() -> impl Strategy<Value = String> {
         "\\PC{0,40}",
         "[\t\r \u{feff}\u{202e}]{0,4}",
     ];
-    (prop::collection::vec(line, 0..40), prop::bool::ANY).prop_map(|(lines, crlf)| {
-        lines.join(if crlf { "\r\n" } else { "\n" })
-    })
+    (prop::collection::vec(line, 0..40), prop::bool::ANY)
+        .prop_map(|(lines, crlf)| lines.join(if crlf { "\r\n" } else { "\n" }))
 }
 
 proptest! {

@@ -32,10 +32,17 @@ fuzz_target!(|data: &[u8]| {
     }
     for (field, p) in &record.provenance {
         if let Some(l) = p.line {
-            assert!(l >= 1 && l <= lines, "{field} provenance line {l} outside 1..={lines}");
+            assert!(
+                l >= 1 && l <= lines,
+                "{field} provenance line {l} outside 1..={lines}"
+            );
         }
     }
     for l in &doc.markdown.outline.lines {
-        assert!(l.number >= 1 && l.number <= lines, "outline line {} outside 1..={lines}", l.number);
+        assert!(
+            l.number >= 1 && l.number <= lines,
+            "outline line {} outside 1..={lines}",
+            l.number
+        );
     }
 });

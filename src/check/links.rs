@@ -120,7 +120,9 @@ pub fn check(
                 doc.path.clone(),
                 format!("{what} with a `{scheme}` URL is removed from the page"),
             )
-            .with_hint("link to an https:// page or a file in the content folder instead")));
+            .with_hint(
+                "link to an https:// page or a file in the content folder instead",
+            )));
             continue;
         }
         if is_external(dest) || dest.starts_with('/') {
@@ -150,7 +152,9 @@ pub fn check(
                     shown(dest)
                 ),
             )
-            .with_hint("copy the file into the content folder, or link to its https:// URL")));
+            .with_hint(
+                "copy the file into the content folder, or link to its https:// URL",
+            )));
             continue;
         };
         if target.is_empty() {
@@ -170,12 +174,20 @@ pub fn check(
         let (code, message) = if is_md {
             (
                 "broken-link",
-                format!("link `{}`: no postmortem {} in the content folder", shown(dest), shown(&target)),
+                format!(
+                    "link `{}`: no postmortem {} in the content folder",
+                    shown(dest),
+                    shown(&target)
+                ),
             )
         } else {
             (
                 "missing-file",
-                format!("{what} `{}`: file {} not found in the content folder", shown(dest), shown(&target)),
+                format!(
+                    "{what} `{}`: file {} not found in the content folder",
+                    shown(dest),
+                    shown(&target)
+                ),
             )
         };
         out.push(at(Diagnostic::error(code, doc.path.clone(), message).with_hint(

@@ -85,7 +85,12 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
         out.extend(sections::check(doc));
         out
     };
-    let per_file: Vec<Vec<Diagnostic>> = docs.values().collect::<Vec<_>>().par_iter().map(|d| lint(d)).collect();
+    let per_file: Vec<Vec<Diagnostic>> = docs
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|d| lint(d))
+        .collect();
     diagnostics.extend(per_file.into_iter().flatten());
 
     for pm in &loaded.archive.postmortems {
@@ -114,7 +119,10 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
 
 /// Two postmortems with the same title (ignoring case and surrounding space) are hard to
 /// tell apart in every list of the site. Reported on the later file, naming the first.
-fn duplicate_titles(postmortems: &[crate::model::Postmortem], docs: &BTreeMap<String, Document>) -> Vec<Diagnostic> {
+fn duplicate_titles(
+    postmortems: &[crate::model::Postmortem],
+    docs: &BTreeMap<String, Document>,
+) -> Vec<Diagnostic> {
     let mut by_title: BTreeMap<String, Vec<&crate::model::Postmortem>> = BTreeMap::new();
     for pm in postmortems {
         let key = pm.title.trim().to_lowercase();
@@ -143,7 +151,9 @@ fn duplicate_titles(postmortems: &[crate::model::Postmortem], docs: &BTreeMap<St
                     format!("title {:?} is also the title of {}", pm.title, first.path),
                 )
                 .at(line, 1)
-                .with_hint("make the titles distinct (add the date or the service) so readers can tell them apart"),
+                .with_hint(
+                    "make the titles distinct (add the date or the service) so readers can tell them apart",
+                ),
             );
         }
     }
@@ -213,7 +223,10 @@ mod tests {
     #[test]
     fn duplicate_titles_name_the_first_file() {
         let r = run(
-            &[("a.md", "# Same title\n\ntext\n"), ("b.md", "# same title \n\ntext\n")],
+            &[
+                ("a.md", "# Same title\n\ntext\n"),
+                ("b.md", "# same title \n\ntext\n"),
+            ],
             &no_required(),
         );
         assert_eq!(codes(&r), vec![("b.md", "duplicate-title", Some(1))]);
@@ -234,8 +247,10 @@ mod tests {
 
     #[test]
     fn required_fields_are_reported_once_per_field() {
-        let mut config = Config::default();
-        config.required_fields = vec!["severity".into(), "title".into(), "nonsense".into()];
+        let config = Config {
+            required_fields: vec!["severity".into(), "title".into(), "nonsense".into()],
+            ..Config::default()
+        };
         let r = run(&[("a.md", "# Has a title\n\ntext\n")], &config);
         assert_eq!(
             codes(&r),

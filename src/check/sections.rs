@@ -29,7 +29,9 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
             continue;
         }
         // The section ends at the next heading of the same or a higher level.
-        let next = outline.sections[i + 1..].iter().find(|s| s.level <= section.level);
+        let next = outline.sections[i + 1..]
+            .iter()
+            .find(|s| s.level <= section.level);
         if next.is_some_and(|n| n.level < section.level) {
             continue;
         }

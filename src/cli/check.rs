@@ -110,7 +110,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     let fail = errors > 0 || (args.strict && warnings > 0);
-    Ok(if fail { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A folder is the content root; a file is checked within its archive (`content/` when it
@@ -143,16 +147,15 @@ fn split_target(path: &Path) -> std::result::Result<(PathBuf, Option<String>), S
 /// `--allow` drops a code, `--deny` makes it (or every warning) an error. Infos are shown
 /// only with `--verbose` unless denied.
 fn apply_policy(diags: Vec<Diagnostic>, args: &CheckArgs) -> Vec<Diagnostic> {
-    let listed = |list: &[String], code: &str| {
-        list.iter()
-            .flat_map(|s| s.split(','))
-            .any(|c| c.trim() == code)
-    };
+    let listed =
+        |list: &[String], code: &str| list.iter().flat_map(|s| s.split(',')).any(|c| c.trim() == code);
     diags
         .into_iter()
         .filter(|d| !listed(&args.allow, d.code))
         .map(|mut d| {
-            if listed(&args.deny, d.code) || (d.severity == Severity::Warning && listed(&args.deny, "warnings")) {
+            if listed(&args.deny, d.code)
+                || (d.severity == Severity::Warning && listed(&args.deny, "warnings"))
+            {
                 d.severity = Severity::Error;
             }
             d
@@ -214,7 +217,10 @@ const EXCERPT_CHARS: usize = 100;
 /// The line as displayed (tabs expanded, cut to a window around `column`) and the caret's
 /// offset in it, both in characters.
 fn excerpt(line: &str, column: u32) -> (String, usize) {
-    let chars: Vec<char> = line.chars().flat_map(|c| if c == '\t' { vec![' '; 4] } else { vec![c] }).collect();
+    let chars: Vec<char> = line
+        .chars()
+        .flat_map(|c| if c == '\t' { vec![' '; 4] } else { vec![c] })
+        .collect();
     // Column counts a tab as one character; map it to the expanded position.
     let col0 = column.saturating_sub(1) as usize;
     let caret: usize = line
@@ -226,7 +232,9 @@ fn excerpt(line: &str, column: u32) -> (String, usize) {
         let caret = caret.min(chars.len());
         return (chars.into_iter().collect(), caret);
     }
-    let start = caret.saturating_sub(EXCERPT_CHARS / 2).min(chars.len() - EXCERPT_CHARS);
+    let start = caret
+        .saturating_sub(EXCERPT_CHARS / 2)
+        .min(chars.len() - EXCERPT_CHARS);
     let end = start + EXCERPT_CHARS;
     let mut shown = String::new();
     let mut caret_at = caret - start;
@@ -258,7 +266,10 @@ fn human(d: &Diagnostic, content: &Path, sources: &mut Sources<'_>) -> String {
         s.push_str(&format!("{pad}--> {loc}\n"));
         if let (Some(l), Some(text)) = (d.line, text) {
             let (shown, caret) = excerpt(&text, d.column.unwrap_or(1));
-            s.push_str(&format!("{pad} |\n{l} | {shown}\n{pad} | {}^\n", " ".repeat(caret)));
+            s.push_str(&format!(
+                "{pad} |\n{l} | {shown}\n{pad} | {}^\n",
+                " ".repeat(caret)
+            ));
         }
         if let Some(h) = &d.hint {
             s.push_str(&format!("{pad} = help: {h}\n"));
@@ -296,7 +307,10 @@ fn github(d: &Diagnostic, content: &Path) -> String {
             }
         }
     }
-    props.push(format!("title={}", escape_property(&format!("incidex {}", d.code))));
+    props.push(format!(
+        "title={}",
+        escape_property(&format!("incidex {}", d.code))
+    ));
     let mut message = d.message.clone();
     if let Some(h) = &d.hint {
         message.push_str(&format!("\nhelp: {h}"));

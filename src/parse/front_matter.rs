@@ -169,7 +169,10 @@ pub fn parse(
                             path,
                             format!("invalid YAML front matter: {}", first_sentence(&e.to_string())),
                         )
-                        .at((first_line + line.saturating_sub(1)).min(closing_line), col.max(1))
+                        .at(
+                            (first_line + line.saturating_sub(1)).min(closing_line),
+                            col.max(1),
+                        )
                         .with_hint(
                             "the page is built from the Markdown text alone; fix the YAML to use its fields",
                         ),
@@ -619,7 +622,12 @@ mod tests {
     fn a_lone_carriage_return_at_the_end_does_not_hang() {
         // Regression (fuzzing): `first_line` strips a final `\r`, and the loop used to
         // advance by zero bytes forever.
-        for text in ["+++\ntitle = \"x\"\nno close\r", "---\r", "---\nkey: v\n\r", "---\n\r\n---\r"] {
+        for text in [
+            "+++\ntitle = \"x\"\nno close\r",
+            "---\r",
+            "---\nkey: v\n\r",
+            "---\n\r\n---\r",
+        ] {
             let (_, _, _) = parse_file(text);
         }
         let (fm, diags, body_line) = parse_file("---\ntitle: T\n---\r");
