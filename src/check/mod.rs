@@ -4,12 +4,13 @@
 //! diagnostic it produced (front matter syntax and types, placeholders, dates...), and adds
 //! the findings that only make sense when linting: required fields, duplicate titles,
 //! broken internal links and anchors, missing local images and files, empty sections,
-//! script links that the sanitiser will remove.
+//! script links that the sanitiser will remove, misspelt front matter keys.
 //!
 //! It owns those archive-level lint rules and nothing else: it never writes files, never
 //! prints (the CLI formats [`Report`]), and does not interpret incident text (that is
 //! `extract`'s job; its diagnostics arrive through `site::load`).
 
+mod keys;
 mod links;
 mod required;
 mod sections;
@@ -83,6 +84,7 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
         let lines: Vec<&str> = source.lines().collect();
         let mut out = links::check(doc, &lines, &published, &anchors);
         out.extend(sections::check(doc));
+        out.extend(keys::check(doc, &lines));
         out
     };
     let per_file: Vec<Vec<Diagnostic>> = docs
