@@ -109,6 +109,7 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
     diagnostics.extend(required::unknown_names(&opts.config.required_fields));
     diagnostics.extend(duplicate_titles(&loaded.archive.postmortems, &docs));
 
+    fill_columns(content, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code, &a.message).cmp(&(&b.path, b.line, b.column, b.code, &b.message))
     });
@@ -117,6 +118,34 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
         files: found.postmortems.len(),
         diagnostics,
     })
+}
+
+/// Findings from the pipeline often know the line but not the column; point them at the
+/// line's first visible character so every located finding has `file:line:col`.
+fn fill_columns(content: &Path, diagnostics: &mut [Diagnostic]) {
+    let mut cache: HashMap<String, Vec<String>> = HashMap::new();
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.column.is_none() && !d.path.is_empty())
+    {
+        let Some(line) = d.line else { continue };
+        let lines = cache.entry(d.path.clone()).or_insert_with(|| {
+            let bytes = std::fs::read(content.join(&d.path)).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            text.lines().map(str::to_string).collect()
+        });
+        let text = lines
+            .get(line.saturating_sub(1) as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        let indent = text.chars().take_while(|c| c.is_whitespace()).count();
+        d.column = Some(if indent == text.chars().count() {
+            1
+        } else {
+            indent as u32 + 1
+        });
+    }
 }
 
 /// Two postmortems with the same title (ignoring case and surrounding space) are hard to
@@ -245,6 +274,19 @@ mod tests {
             &no_required(),
         );
         assert_eq!(codes(&r), vec![("b.md", "duplicate-slug", None)]);
+    }
+
+    #[test]
+    fn pipeline_findings_with_a_line_get_a_column() {
+        let r = run(
+            &[(
+                "a.md",
+                "---\ntitle: ok\nimpact:\n  percent: 250\n---\n# ok\n\ntext\n",
+            )],
+            &no_required(),
+        );
+        let d = &r.diagnostics[0];
+        assert_eq!((d.code, d.line, d.column), ("out-of-range", Some(4), Some(3)));
     }
 
     #[test]
