@@ -5,6 +5,7 @@
 //! wired together by [`site`]. The command-line interface lives in the binary (`src/cli/`).
 
 pub mod archive;
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;

@@ -1,6 +1,7 @@
 //! The command line: argument parsing (clap) and the commands, each a thin layer over the
 //! library. Owns printing and exit codes; nothing below this module prints.
 
+mod check;
 mod init;
 mod inspect;
 
@@ -59,6 +60,8 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Check the archive without building it (for CI): exit 1 on errors.
+    Check(check::CheckArgs),
     /// Print the fields extracted from postmortems (files or folders).
     Inspect {
         /// Files or folders; defaults to `content`.
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Verbosity::from_flags(quiet, verbose),
             )
         }
+        Command::Check(args) => check::run(args),
         Command::Inspect { paths, json, config } => {
             let config = load_config(config.as_deref())?;
             inspect::run(&paths, json, &config)

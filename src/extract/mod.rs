@@ -70,7 +70,6 @@ pub fn extract(doc: &Document, cx: &Context<'_>) -> (Record, Vec<Diagnostic>) {
     actions::apply(outline, &parts, &mut record);
     short_fields(outline, &parts, &mut record, &doc.path, &mut diags);
     ambiguous_dates(outline, &doc.path, &mut diags);
-    missing_fields(&record, cx, &doc.path, &mut diags);
     (record, diags)
 }
 
@@ -207,45 +206,6 @@ fn ambiguous_dates(outline: &Outline, path: &str, diags: &mut Vec<Diagnostic>) {
                     .with_hint("write dates as 2024-03-04 or March 4, 2024"),
                 );
             }
-        }
-    }
-}
-
-fn missing_fields(record: &Record, cx: &Context<'_>, path: &str, diags: &mut Vec<Diagnostic>) {
-    for field in &cx.config.required_fields {
-        let present = match field.as_str() {
-            "title" => record.title.is_some(),
-            "start" => record.start.is_some(),
-            "end" => record.end.is_some(),
-            "duration" | "duration_minutes" => record.duration_minutes.is_some(),
-            "impact" => {
-                record.impact.percent.is_some()
-                    || record.impact.users.is_some()
-                    || record.impact.summary.is_some()
-            }
-            "impact.percent" => record.impact.percent.is_some(),
-            "root_cause" => record.root_cause.category.is_some() || record.root_cause.summary.is_some(),
-            "root_cause.category" => record.root_cause.category.is_some(),
-            "severity" => record.severity.is_some(),
-            "timeline" => !record.timeline.is_empty(),
-            "action_items" => !record.action_items.is_empty(),
-            "services" => !record.all_services().is_empty(),
-            _ => true,
-        };
-        if !present {
-            // Info, not a warning: most real archives lack some fields, and a build that
-            // prints four lines per file hides the findings that matter. `incidex check`
-            // and the data-quality page surface these.
-            diags.push(
-                Diagnostic::info(
-                    "missing-field",
-                    path,
-                    format!("no {field} found in front matter or text"),
-                )
-                .with_hint(format!(
-                    "add `{field}:` to the front matter or a labelled line to the text"
-                )),
-            );
         }
     }
 }

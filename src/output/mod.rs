@@ -99,7 +99,12 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         return Err(OutputError::NotADirectory(out.to_path_buf()));
     }
     let (staging, old) = staging_paths(out);
-    // Leftovers from a killed build are garbage by definition.
+    // A build killed between the two fallback renames below leaves the previous site at
+    // `old` and nothing at `out`: put it back before anything else.
+    if !out.exists() && old.is_dir() {
+        fs::rename(&old, out).map_err(io_err(out))?;
+    }
+    // Other leftovers from a killed build are garbage by definition.
     for p in [&staging, &old] {
         if p.exists() {
             fs::remove_dir_all(p).map_err(io_err(p))?;
@@ -113,8 +118,13 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    // The swap: out → old, staging → out, remove old. Between the two renames `out` is
-    // briefly absent, but never half-written.
+    // The swap. Where the OS can exchange two paths atomically, `out` is never absent;
+    // elsewhere: out → old, staging → out (a kill between the two is repaired by the next
+    // build, above). Either way `out` is never half-written.
+    if out.exists() && exchange(&staging, out).is_ok() {
+        fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+        return Ok(());
+    }
     if out.exists() {
         fs::rename(out, &old).map_err(io_err(out))?;
     }
@@ -151,6 +161,35 @@ fn fill_staging(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError>
             Contents::Copy(src) => fs::copy(src, &target).map(|_| ()).map_err(io_err(src)),
         }
     })
+}
+
+/// Atomically swap two existing paths (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 #[cfg(test)]
@@ -197,6 +236,22 @@ mod tests {
         );
         assert!(err.is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+    }
+
+    #[test]
+    fn a_build_killed_between_renames_is_repaired_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::text("index.html", "good".into())]).unwrap();
+        // What a kill between `out → old` and `staging → out` leaves behind.
+        let (staging, old) = staging_paths(&out);
+        fs::rename(&out, &old).unwrap();
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join("half.html"), "half").unwrap();
+        let err = write_site(&out, &[OutputFile::copy("x.png", dir.path().join("missing.png"))]);
+        assert!(err.is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        assert!(!old.exists() && !staging.exists());
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub fn split<'a>(text: &'a str, path: &str, diags: &mut Vec<Diagnostic>) -> Spli
     } else {
         return none;
     };
-    let after_open = first_line(text).len() + newline_len(&text[first_line(text).len()..]);
+    let after_open = raw_line_len(text);
     let mut offset = after_open;
     let mut line_no = 2u32;
     while offset <= text.len() {
@@ -88,7 +88,7 @@ pub fn split<'a>(text: &'a str, path: &str, diags: &mut Vec<Diagnostic>) -> Spli
         let line = first_line(rest);
         if is_delimiter(line, delim) {
             let block = &text[after_open..offset];
-            let body_start = offset + line.len() + newline_len(&rest[line.len()..]);
+            let body_start = offset + raw_line_len(rest);
             return Split {
                 block: Some((format, block)),
                 body: &text[body_start..],
@@ -98,7 +98,9 @@ pub fn split<'a>(text: &'a str, path: &str, diags: &mut Vec<Diagnostic>) -> Spli
         if rest.is_empty() {
             break;
         }
-        offset += line.len() + newline_len(&rest[line.len()..]);
+        // Always advance past the newline (or to the end): a lone `\r` before the end of
+        // the file once made this loop spin forever (found by fuzzing).
+        offset += raw_line_len(rest);
         line_no += 1;
     }
     diags.push(
@@ -120,14 +122,9 @@ fn first_line(s: &str) -> &str {
     s[..end].strip_suffix('\r').unwrap_or(&s[..end])
 }
 
-fn newline_len(s: &str) -> usize {
-    if s.starts_with("\r\n") {
-        2
-    } else if s.starts_with('\n') {
-        1
-    } else {
-        0
-    }
+/// Bytes up to and including the first `\n`, or the whole of `s` when there is none.
+fn raw_line_len(s: &str) -> usize {
+    s.find('\n').map(|i| i + 1).unwrap_or(s.len())
 }
 
 fn is_delimiter(line: &str, delim: &str) -> bool {
@@ -158,6 +155,10 @@ pub fn parse(
                     }
                 },
                 Err(e) => {
+                    // YAML also counts a lone `\r` as a line break and reports end-of-stream
+                    // errors one line past the block; never point past the closing delimiter
+                    // (found by fuzzing).
+                    let closing_line = first_line + block.matches('\n').count() as u32;
                     let (line, col) = e
                         .location()
                         .map(|l| (l.line() as u32, l.column() as u32))
@@ -168,7 +169,10 @@ pub fn parse(
                             path,
                             format!("invalid YAML front matter: {}", first_sentence(&e.to_string())),
                         )
-                        .at(first_line + line.saturating_sub(1), col.max(1))
+                        .at(
+                            (first_line + line.saturating_sub(1)).min(closing_line),
+                            col.max(1),
+                        )
                         .with_hint(
                             "the page is built from the Markdown text alone; fix the YAML to use its fields",
                         ),
@@ -612,6 +616,33 @@ mod tests {
         assert!(diags.is_empty());
         assert_eq!(fm.unwrap().title.as_deref(), Some("Windows"));
         assert_eq!(body_line, 4);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_at_the_end_does_not_hang() {
+        // Regression (fuzzing): `first_line` strips a final `\r`, and the loop used to
+        // advance by zero bytes forever.
+        for text in [
+            "+++\ntitle = \"x\"\nno close\r",
+            "---\r",
+            "---\nkey: v\n\r",
+            "---\n\r\n---\r",
+        ] {
+            let (_, _, _) = parse_file(text);
+        }
+        let (fm, diags, body_line) = parse_file("---\ntitle: T\n---\r");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(fm.unwrap().title.as_deref(), Some("T"));
+        assert_eq!(body_line, 4);
+    }
+
+    #[test]
+    fn yaml_error_lines_never_point_past_the_block() {
+        // Regression (fuzzing): lone `\r`s are line breaks to YAML but not to editors.
+        let (fm, diags, _) = parse_file("---\ntitle: \"a\rb\rc\rd\n---\n");
+        assert!(fm.is_none());
+        assert_eq!(diags[0].code, "front-matter-syntax");
+        assert!(diags[0].line.unwrap() <= 3, "{:?}", diags[0]);
     }
 
     #[test]

@@ -1,0 +1,301 @@
+//! Check: validate an archive without writing a site, for CI and editors.
+//!
+//! `check` runs the same pipeline as `build` up to the archive ([`site::load`]), keeps every
+//! diagnostic it produced (front matter syntax and types, placeholders, dates...), and adds
+//! the findings that only make sense when linting: required fields, duplicate titles,
+//! broken internal links and anchors, missing local images and files, empty sections,
+//! script links that the sanitiser will remove, misspelt front matter keys.
+//!
+//! It owns those archive-level lint rules and nothing else: it never writes files, never
+//! prints (the CLI formats [`Report`]), and does not interpret incident text (that is
+//! `extract`'s job; its diagnostics arrive through `site::load`).
+
+mod keys;
+mod links;
+mod required;
+mod sections;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::discover;
+use crate::parse::{self, Document};
+use crate::site::{self, BuildError, LoadOptions};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+pub use required::{field_is_present, KNOWN_FIELDS};
+
+/// What `check` needs besides the content folder.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    pub config: &'a Config,
+    /// "Now", for future-date checks (passed through to extraction).
+    pub today: jiff::civil::Date,
+}
+
+/// The outcome of a check: every finding, sorted by file, line, column and code.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Postmortem files looked at.
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Check every postmortem under `content`. Drafts are checked too: a draft under review is
+/// exactly what CI should lint. Only a missing or unreadable content folder is an error.
+pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildError> {
+    let loaded = site::load(
+        content,
+        &LoadOptions {
+            config: opts.config,
+            include_drafts: true,
+            today: opts.today,
+        },
+    )?;
+    // `load` keeps records but not the Markdown structure; reparse for links and sections.
+    // Parsing is pure and cheap next to extraction, and this keeps `site::load` unchanged.
+    let found = discover::discover(content)?;
+    let docs: BTreeMap<String, Document> = found
+        .postmortems
+        .par_iter()
+        .filter_map(|f| {
+            let bytes = std::fs::read(&f.abs).ok()?;
+            parse::parse(&f.rel, &bytes, &|_| None)
+                .ok()
+                .map(|d| (f.rel.clone(), d))
+        })
+        .collect();
+
+    let mut diagnostics = loaded.diagnostics;
+    let published: BTreeSet<&str> = found
+        .postmortems
+        .iter()
+        .chain(found.assets.iter())
+        .map(|f| f.rel.as_str())
+        .collect();
+    let anchors: HashMap<&str, BTreeSet<String>> = docs
+        .iter()
+        .map(|(path, doc)| (path.as_str(), links::anchors_of(doc)))
+        .collect();
+    let lint = |doc: &Document| -> Vec<Diagnostic> {
+        let source = std::fs::read(content.join(&doc.path)).unwrap_or_default();
+        let source = String::from_utf8_lossy(&source);
+        let lines: Vec<&str> = source.lines().collect();
+        let mut out = links::check(doc, &lines, &published, &anchors);
+        out.extend(sections::check(doc));
+        out.extend(keys::check(doc, &lines));
+        out
+    };
+    let per_file: Vec<Vec<Diagnostic>> = docs
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|d| lint(d))
+        .collect();
+    diagnostics.extend(per_file.into_iter().flatten());
+
+    for pm in &loaded.archive.postmortems {
+        let first_line = docs.get(&pm.path).map(required::anchor_line).unwrap_or(1);
+        diagnostics.extend(required::check(pm, &opts.config.required_fields, first_line));
+    }
+    diagnostics.extend(required::unknown_names(&opts.config.required_fields));
+    diagnostics.extend(duplicate_titles(&loaded.archive.postmortems, &docs));
+
+    fill_columns(content, &mut diagnostics);
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.code, &a.message).cmp(&(&b.path, b.line, b.column, b.code, &b.message))
+    });
+    diagnostics.dedup();
+    Ok(Report {
+        files: found.postmortems.len(),
+        diagnostics,
+    })
+}
+
+/// Findings from the pipeline often know the line but not the column; point them at the
+/// line's first visible character so every located finding has `file:line:col`.
+fn fill_columns(content: &Path, diagnostics: &mut [Diagnostic]) {
+    let mut cache: HashMap<String, Vec<String>> = HashMap::new();
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.column.is_none() && !d.path.is_empty())
+    {
+        let Some(line) = d.line else { continue };
+        let lines = cache.entry(d.path.clone()).or_insert_with(|| {
+            let bytes = std::fs::read(content.join(&d.path)).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            text.lines().map(str::to_string).collect()
+        });
+        let text = lines
+            .get(line.saturating_sub(1) as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        let indent = text.chars().take_while(|c| c.is_whitespace()).count();
+        d.column = Some(if indent == text.chars().count() {
+            1
+        } else {
+            indent as u32 + 1
+        });
+    }
+}
+
+/// Two postmortems with the same title (ignoring case and surrounding space) are hard to
+/// tell apart in every list of the site. Reported on the later file, naming the first.
+fn duplicate_titles(
+    postmortems: &[crate::model::Postmortem],
+    docs: &BTreeMap<String, Document>,
+) -> Vec<Diagnostic> {
+    let mut by_title: BTreeMap<String, Vec<&crate::model::Postmortem>> = BTreeMap::new();
+    for pm in postmortems {
+        let key = pm.title.trim().to_lowercase();
+        if !key.is_empty() {
+            by_title.entry(key).or_default().push(pm);
+        }
+    }
+    let mut out = Vec::new();
+    for (_, mut group) in by_title {
+        if group.len() < 2 {
+            continue;
+        }
+        group.sort_by(|a, b| a.path.cmp(&b.path));
+        let first = group[0];
+        for pm in &group[1..] {
+            let line = pm
+                .record
+                .provenance_of("title")
+                .and_then(|p| p.line)
+                .or_else(|| docs.get(&pm.path).map(required::anchor_line))
+                .unwrap_or(1);
+            out.push(
+                Diagnostic::warning(
+                    "duplicate-title",
+                    pm.path.clone(),
+                    format!("title {:?} is also the title of {}", pm.title, first.path),
+                )
+                .at(line, 1)
+                .with_hint(
+                    "make the titles distinct (add the date or the service) so readers can tell them apart",
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// The 1-based column of `needle` in `line` (in characters), or 1 when it is not there.
+pub(crate) fn column_of(line: &str, needle: &str) -> u32 {
+    if needle.is_empty() {
+        return 1;
+    }
+    match line.find(needle) {
+        Some(byte) => line[..byte].chars().count() as u32 + 1,
+        None => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn run(files: &[(&str, &str)], config: &Config) -> Report {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        check(
+            dir.path(),
+            &CheckOptions {
+                config,
+                today: jiff::civil::date(2026, 1, 1),
+            },
+        )
+        .unwrap()
+    }
+
+    fn codes(r: &Report) -> Vec<(&str, &str, Option<u32>)> {
+        r.diagnostics
+            .iter()
+            .map(|d| (d.path.as_str(), d.code, d.line))
+            .collect()
+    }
+
+    fn no_required() -> Config {
+        let mut c = Config::default();
+        c.required_fields.clear();
+        c
+    }
+
+    #[test]
+    fn a_complete_postmortem_is_clean() {
+        let config = Config::default();
+        let r = run(
+            &[(
+                "a.md",
+                "---\ntitle: Queue backlog\nstart: 2024-02-01T10:00:00Z\nend: 2024-02-01T11:00:00Z\nimpact:\n  percent: 5\nroot_cause:\n  category: capacity\n  summary: the queue filled\n---\n# Queue backlog\n\n## Timeline\n\n- 10:00 alert\n",
+            )],
+            &config,
+        );
+        assert_eq!(codes(&r), vec![]);
+        assert_eq!(r.files, 1);
+    }
+
+    #[test]
+    fn duplicate_titles_name_the_first_file() {
+        let r = run(
+            &[
+                ("a.md", "# Same title\n\ntext\n"),
+                ("b.md", "# same title \n\ntext\n"),
+            ],
+            &no_required(),
+        );
+        assert_eq!(codes(&r), vec![("b.md", "duplicate-title", Some(1))]);
+        assert!(r.diagnostics[0].message.contains("a.md"));
+    }
+
+    #[test]
+    fn duplicate_slugs_come_from_the_archive() {
+        let r = run(
+            &[
+                ("a.md", "---\nslug: x\n---\n# One\n\ntext\n"),
+                ("b.md", "---\nslug: x\n---\n# Two\n\ntext\n"),
+            ],
+            &no_required(),
+        );
+        assert_eq!(codes(&r), vec![("b.md", "duplicate-slug", None)]);
+    }
+
+    #[test]
+    fn pipeline_findings_with_a_line_get_a_column() {
+        let r = run(
+            &[(
+                "a.md",
+                "---\ntitle: ok\nimpact:\n  percent: 250\n---\n# ok\n\ntext\n",
+            )],
+            &no_required(),
+        );
+        let d = &r.diagnostics[0];
+        assert_eq!((d.code, d.line, d.column), ("out-of-range", Some(4), Some(3)));
+    }
+
+    #[test]
+    fn required_fields_are_reported_once_per_field() {
+        let config = Config {
+            required_fields: vec!["severity".into(), "title".into(), "nonsense".into()],
+            ..Config::default()
+        };
+        let r = run(&[("a.md", "# Has a title\n\ntext\n")], &config);
+        assert_eq!(
+            codes(&r),
+            vec![
+                ("", "unknown-required-field", None),
+                ("a.md", "missing-field", Some(1))
+            ]
+        );
+        assert!(r.diagnostics[1].message.contains("`severity`"));
+    }
+}
