@@ -211,6 +211,7 @@ fn tokens_agree_with_javascript() {
     let Some(js) = node(&json!({"op": "tokens", "texts": texts})) else {
         return;
     };
+    assert_eq!(js.as_array().unwrap().len(), texts.len());
     let mut analyzer = tokenize::analyzer();
     let mut mismatches = Vec::new();
     for (text, js_tokens) in texts.iter().zip(js.as_array().unwrap()) {
@@ -282,6 +283,7 @@ fn static_index_ranks_like_the_cli() {
     let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": queries})) else {
         return;
     };
+    assert_eq!(js.as_array().unwrap().len(), cases.len());
     for ((q, filters, sort, _), js) in cases.iter().zip(js.as_array().unwrap()) {
         let cli = query::search(
             &idx,

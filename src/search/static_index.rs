@@ -11,7 +11,9 @@
 //! - `t/<hex of the term's first two characters>.json.gz`: the terms that start with those
 //!   characters: `{term: [df, max, postings]}`, postings `[ord gap, q, ord gap, q, …]` where
 //!   the score of the term in that document is `q / 255 * max`. A term's postings longer
-//!   than [`INLINE_POSTINGS`] live in `p/<shard>-<n>.json.gz` and the entry holds `n`.
+//!   than [`INLINE_POSTINGS`] live in `p/<hex of the term>.json.gz` and the entry holds 0
+//!   instead of the list; search.js requests that file for each typed word at the same
+//!   time as its shard (a missing file just means the list is inline), saving a round trip.
 //! - `d/<ord / DOC_BLOCK>.json.gz`: what a result shows, for [`DOC_BLOCK`] documents.
 //!
 //! Scores are computed from the tantivy index itself (same tokens, same BM25, same field
@@ -255,14 +257,12 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc]) -> Result<Vec<OutputFile>,
             let name = shard_file(&key);
             let mut out = Vec::new();
             let mut entries: BTreeMap<String, Value> = BTreeMap::new();
-            let mut big = 0;
             for (term, TermPostings { df, postings }) in terms {
                 let (max, encoded) = encode_postings(&postings);
                 let max = json!((f64::from(max) * 10_000.0).round() / 10_000.0);
                 if postings.len() > INLINE_POSTINGS {
-                    out.push(gz(format!("{DIR}/p/{name}-{big}.json.gz"), &encoded));
-                    entries.insert(term, json!([df, max, big]));
-                    big += 1;
+                    out.push(gz(format!("{DIR}/p/{}.json.gz", shard_file(&term)), &encoded));
+                    entries.insert(term, json!([df, max, 0]));
                 } else {
                     entries.insert(term, json!([df, max, encoded]));
                 }

@@ -108,10 +108,10 @@ async function main() {
         served = [];
         await s.go("/search/?q=" + encodeURIComponent(query));
         await waitDone(s, null);
-        const timing = await s.js("var m = performance.getEntriesByName('incidex-search-results')[0]; var nav = performance.getEntriesByType('navigation')[0]; var res = performance.getEntriesByType('resource'); return { ms: m ? m.startTime : null, browserBytes: nav.encodedBodySize + res.reduce(function (a, r) { return a + r.encodedBodySize; }, 0), results: document.querySelectorAll('#search-results li').length }");
+        const timing = await s.js("var m = performance.getEntriesByName('incidex-search-results')[0]; var nav = performance.getEntriesByType('navigation')[0]; var res = performance.getEntriesByType('resource'); return { ms: m ? m.startTime : null, browserBytes: nav.encodedBodySize + res.reduce(function (a, r) { return a + r.encodedBodySize; }, 0), results: document.querySelectorAll('#search-results li').length, marks: performance.getEntriesByType('mark').map(function (m) { return m.name + ' ' + Math.round(m.startTime); }), dcl: Math.round(nav.domContentLoadedEventEnd), waterfall: res.map(function (r) { return r.name.split('/').slice(-2).join('/') + ' ' + Math.round(r.startTime) + '-' + Math.round(r.responseEnd); }) }");
         await s.close();
         const bytes = served.reduce((a, r) => a + r[1], 0);
-        out.push({ query, ms: timing.ms, bytes, browserBytes: timing.browserBytes, results: timing.results, requests: served.map((r) => r[0] + " " + r[1]) });
+        out.push({ query, ms: timing.ms, bytes, browserBytes: timing.browserBytes, results: timing.results, requests: served.map((r) => r[0] + " " + r[1]), marks: timing.marks, dcl: timing.dcl, waterfall: timing.waterfall });
       }
       console.log(JSON.stringify(out));
     } else {

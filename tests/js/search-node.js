@@ -17,7 +17,12 @@ process.stdin.on("end", async () => {
     const fetched = [];
     const engine = search.Engine((p) => {
       fetched.push(p);
-      const buf = fs.readFileSync(path.join(req.index, p));
+      let buf;
+      try {
+        buf = fs.readFileSync(path.join(req.index, p));
+      } catch (e) {
+        return Promise.reject(Object.assign(new Error(p + ": missing"), { missing: e.code === "ENOENT" }));
+      }
       return Promise.resolve(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     });
     const out = [];

@@ -418,10 +418,12 @@
     var self = {};
     self.manifest = function () { return json("manifest.json.gz"); };
     self.columns = function () { return json("columns.json.gz"); };
+    // Fetched without waiting for the manifest (one round trip less); a word no shard
+    // holds is simply a missing file.
     self.shard = function (key) {
-      return self.manifest().then(function (m) {
-        var name = hex(key);
-        return m.shards.indexOf(name) < 0 ? {} : json("t/" + name + ".json.gz");
+      return json("t/" + hex(key) + ".json.gz").catch(function (e) {
+        if (e && e.missing) return {};
+        throw e;
       });
     };
     // Map ord → score for one term.
@@ -430,7 +432,7 @@
       return self.shard(key).then(function (shard) {
         var e = shard[term];
         if (!e) return new Map();
-        var list = typeof e[2] === "number" ? json("p/" + hex(key) + "-" + e[2] + ".json.gz") : Promise.resolve(e[2]);
+        var list = typeof e[2] === "number" ? json("p/" + hex(term) + ".json.gz") : Promise.resolve(e[2]);
         return list.then(function (p) {
           var out = new Map(), ord = 0;
           for (var i = 0; i < p.length; i += 2) {
@@ -465,6 +467,11 @@
     // opts: {q, filters: {category, service, severity, year}, sort, limit}
     self.search = function (opts) {
       var clauses = parseQuery(opts.q || "");
+      // Common words keep their postings in their own file: ask for it now, in parallel
+      // with the shard, rather than after reading the shard. A 404 means "inline".
+      clauses.forEach(function (c) {
+        if (c.word && c.word.length >= 3) json("p/" + hex(c.word) + ".json.gz").catch(function () {});
+      });
       var needSort = opts.sort === "duration" || opts.sort === "impact";
       return Promise.all([self.manifest(), self.columns(), needSort ? self.sortColumns() : null,
         Promise.all(clauses.map(self.resolve))]).then(function (r) {
@@ -602,16 +609,21 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var facetBox = document.getElementById("search-facets");
+  var more = document.getElementById("search-more");
   var siteRoot = form.getAttribute("data-root") || "../";
   var indexBase = form.getAttribute("data-index") || "index/";
   var apiMeta = document.querySelector('meta[name="incidex-search-api"]');
-  var LIMIT = 20;
+  var PAGE = 10;
   var FACETS = [["category", "Category"], ["service", "Service"], ["year", "Year"], ["severity", "Severity"]];
-  var state = { q: "", sort: "relevance", filters: {} };
+  var state = { q: "", sort: "relevance", filters: {}, limit: PAGE };
 
   var engine = Engine(function (path) {
     return fetch(indexBase + path).then(function (r) {
-      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      if (!r.ok) {
+        var e = new Error(path + ": HTTP " + r.status);
+        e.missing = r.status === 404;
+        throw e;
+      }
       return r.arrayBuffer();
     });
   });
@@ -686,6 +698,7 @@
         b.appendChild(el("span", "count", String(v[2])));
         b.addEventListener("click", function () {
           state.filters[f[0]] = state.filters[f[0]] === v[0] ? undefined : v[0];
+          state.limit = PAGE;
           update(true);
         });
         li.appendChild(b);
@@ -731,13 +744,15 @@
     history[push ? "pushState" : "replaceState"](null, "", toUrl());
     if (state.q.trim() === "") {
       clear(list); clear(facetBox); status.textContent = "";
+      if (more) more.hidden = true;
       return Promise.resolve();
     }
     status.textContent = "Searching…";
-    return run({ q: state.q, filters: state.filters, sort: state.sort, limit: LIMIT }).then(function (res) {
+    return run({ q: state.q, filters: state.filters, sort: state.sort, limit: state.limit }).then(function (res) {
       if (mine !== seq) return;
       renderFacets(res.facets || {});
       renderResults(res);
+      if (more) more.hidden = res.total <= res.hits.length;
       if (first && window.performance && performance.mark) { first = false; performance.mark("incidex-search-results"); }
       document.documentElement.setAttribute("data-search-done", String(mine));
     }).catch(function (e) {
@@ -751,6 +766,7 @@
     state.q = p.get("q") || "";
     state.sort = p.get("sort") || "relevance";
     state.filters = {};
+    state.limit = PAGE;
     FACETS.forEach(function (f) { if (p.get(f[0])) state.filters[f[0]] = p.get(f[0]); });
     input.value = state.q;
     sortSelect.value = state.sort;
@@ -759,10 +775,11 @@
   var timer;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { state.q = input.value; update(false); }, 60);
+    timer = setTimeout(function () { state.q = input.value; state.limit = PAGE; update(false); }, 60);
   });
-  sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; update(true); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; update(true); });
+  sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; state.limit = PAGE; update(true); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; state.limit = PAGE; update(true); });
+  if (more) more.addEventListener("click", function () { state.limit += 2 * PAGE; update(false); });
   window.addEventListener("popstate", function () { fromUrl(); update(false); });
   document.addEventListener("keydown", function (e) {
     var links = Array.prototype.slice.call(list.querySelectorAll("a.result-title"));
