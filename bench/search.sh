@@ -23,7 +23,7 @@ awk -v s="$SITE" -v i="$INDEX" 'BEGIN { printf "site: %.1f MB, static index: %.1
 echo "tantivy index (beside the site, not published): $(du -sh .incidex/search-index | cut -f1)"
 echo
 echo "== incidex search: query latency (20 rounds per query)"
-"$TARGET/release/examples/search_bench" .incidex/search-index 20
+"$TARGET/release/examples/search_bench" .incidex/search-index 20 --build content
 echo
 echo "== incidex search end to end (process start, freshness check, query, print)"
 for i in 1 2 3; do /usr/bin/time -f "%e s" "$TARGET/release/incidex" search --content content --output public --limit 10 connection pool > /dev/null; done

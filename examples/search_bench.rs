@@ -3,6 +3,10 @@
 //! Opens the tantivy index once (as `search` and `serve` do), then runs a fixed set of
 //! symptom-style queries ROUNDS times each, with snippets, limit 10, and prints the
 //! median, p90 and max wall time per query. Used by bench/search.sh.
+//!
+//! With `--build CONTENT` it first times the search stages of a build on that archive
+//! (documents, tantivy index into a temporary folder, static index files), to show what
+//! search adds to `incidex build`.
 
 use incidex::search::index::SearchIndex;
 use incidex::search::query::{search, Filters, Request, Sort};
@@ -27,7 +31,15 @@ const QUERIES: &[(&str, Sort)] = &[
 ];
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--build") {
+        let content = args.get(i + 1).cloned().unwrap_or_else(|| {
+            eprintln!("--build needs a content folder");
+            std::process::exit(2)
+        });
+        args.drain(i..=i + 1);
+        time_build_stages(std::path::Path::new(&content));
+    }
     let Some(dir) = args.first() else {
         eprintln!("usage: search_bench INDEX_DIR [ROUNDS]");
         std::process::exit(2);
@@ -75,5 +87,36 @@ fn main() {
         pct(0.5),
         pct(0.9),
         all[all.len() - 1]
+    );
+}
+
+fn time_build_stages(content: &std::path::Path) {
+    use incidex::search::{index, static_index, SearchDoc};
+    let config = incidex::config::Config::default();
+    let opts = incidex::site::LoadOptions {
+        config: &config,
+        include_drafts: false,
+        today: jiff::civil::date(2026, 1, 1),
+    };
+    let loaded = incidex::site::load(content, &opts).expect("archive loads");
+    let t = Instant::now();
+    let docs = SearchDoc::all(&loaded.archive.postmortems, &config);
+    let hash = index::content_hash(&docs);
+    let t_docs = t.elapsed();
+    let tmp = std::env::temp_dir().join(format!("incidex-search-bench-index-{}", std::process::id()));
+    let t = Instant::now();
+    let idx = index::build(&tmp, &docs, None).expect("index builds");
+    let t_index = t.elapsed();
+    let t = Instant::now();
+    let files = static_index::files(&idx, &docs, &hash).expect("static index");
+    let t_static = t.elapsed();
+    let _ = std::fs::remove_dir_all(&tmp);
+    println!(
+        "search stages of a build ({} docs, hash {hash}): documents + hash {:.0} ms, tantivy index {:.0} ms, static index ({} files) {:.0} ms",
+        docs.len(),
+        t_docs.as_secs_f64() * 1000.0,
+        t_index.as_secs_f64() * 1000.0,
+        files.len(),
+        t_static.as_secs_f64() * 1000.0
     );
 }

@@ -255,8 +255,13 @@ fn index_for_search(opts: &BuildOptions<'_>, archive: &Archive) -> Result<Vec<Ou
     let config = opts.load.config;
     let docs = SearchDoc::all(&archive.postmortems, config);
     let inputs = index::inputs_fingerprint(opts.content, config, opts.load.include_drafts);
-    let tantivy_index = index::ensure(&index::default_dir(opts.output), &docs, inputs)?;
-    Ok(static_index::files(&tantivy_index, &docs)?)
+    let dir = index::default_dir(opts.output);
+    let tantivy_index = index::ensure(&dir, &docs, inputs)?;
+    let content = index::read_freshness(&dir).map(|f| f.content).unwrap_or_default();
+    if let Some(files) = static_index::reuse(opts.output, &content) {
+        return Ok(files);
+    }
+    Ok(static_index::files(&tantivy_index, &docs, &content)?)
 }
 
 fn absolute(p: &Path) -> std::io::Result<PathBuf> {

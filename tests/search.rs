@@ -242,3 +242,41 @@ fn static_index_shards_hold_terms_postings_and_facets() {
     let page = std::fs::read_to_string(b.public.join("search/index.html")).unwrap();
     assert!(page.contains("static/search.js"));
 }
+
+/// Every file under `dir` with its bytes, by relative path.
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn static_index_is_reused_unchanged_and_identical_to_a_clean_build() {
+    let b = build_fixture();
+    let static_dir = b.public.join(static_index::DIR);
+    let first = snapshot(&static_dir);
+    common::build(&b.content, &b.public);
+    assert_eq!(snapshot(&static_dir), first, "unchanged rebuild");
+    std::fs::remove_dir_all(&b.public).unwrap();
+    std::fs::remove_dir_all(&b.index).unwrap();
+    common::build(&b.content, &b.public);
+    assert_eq!(snapshot(&static_dir), first, "clean build gives the same bytes");
+
+    std::fs::write(
+        b.content.join("2025-02-02-pulsar.md"),
+        "# Pulsar queue stalled\n\nThe pulsar consumers stopped acknowledging messages.\n",
+    )
+    .unwrap();
+    common::build(&b.content, &b.public);
+    let after = snapshot(&static_dir);
+    assert_ne!(after.get("manifest.json.gz"), first.get("manifest.json.gz"));
+    let shard = format!("t/{}.json.gz", static_index::shard_file("pu"));
+    let shard = gunzip_json(&static_dir.join(shard));
+    assert!(shard.get("pulsar").is_some(), "new words are searchable: {shard}");
+}

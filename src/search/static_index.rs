@@ -33,7 +33,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::Path;
 use tantivy::postings::Postings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
@@ -49,6 +50,33 @@ pub const DOC_BLOCK: u32 = 8;
 pub const INLINE_POSTINGS: usize = 64;
 /// Characters of text kept per document for snippets.
 pub const TEXT_CHARS: usize = 360;
+
+/// The static index already in the site at `output`, when it was written (by this version
+/// of incidex) from documents with this content hash: its files are copied, not recomputed.
+pub fn reuse(output: &Path, content: &str) -> Option<Vec<OutputFile>> {
+    let dir = output.join(DIR);
+    let bytes = std::fs::read(dir.join("manifest.json.gz")).ok()?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .ok()?;
+    let manifest: Value = serde_json::from_str(&text).ok()?;
+    if manifest["format"] != json!(FORMAT) || manifest["content"] != json!(content) || content.is_empty() {
+        return None;
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.ok()?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&dir).ok()?.to_str()?.replace('\\', "/");
+            files.push(OutputFile::copy(
+                format!("{DIR}/{rel}"),
+                entry.path().to_path_buf(),
+            ));
+        }
+    }
+    Some(files)
+}
 
 /// What a term contributes to each document that contains it.
 #[derive(Debug, Default)]
@@ -204,11 +232,13 @@ impl FacetTable {
 }
 
 #[derive(Serialize)]
-struct Manifest {
+struct Manifest<'a> {
     format: u32,
+    /// [`super::index::content_hash`] of the documents: an unchanged archive reuses the
+    /// files of the previous build ([`reuse`]).
+    content: &'a str,
     docs: usize,
     block: u32,
-    shards: Vec<String>,
     facets: BTreeMap<&'static str, Value>,
 }
 
@@ -242,7 +272,7 @@ fn gz(path: String, value: &impl Serialize) -> OutputFile {
 }
 
 /// Every file of the static index, for the site at [`DIR`].
-pub fn files(index: &SearchIndex, docs: &[SearchDoc]) -> Result<Vec<OutputFile>, SearchError> {
+pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<Vec<OutputFile>, SearchError> {
     let table = scored_postings(index)?;
 
     // Term shards, and big posting lists beside them.
@@ -250,7 +280,6 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc]) -> Result<Vec<OutputFile>,
     for (term, tp) in table {
         shards.entry(shard_key(&term)).or_default().push((term, tp));
     }
-    let shard_names: Vec<String> = shards.keys().map(|k| shard_file(k)).collect();
     let mut files: Vec<OutputFile> = shards
         .into_par_iter()
         .flat_map_iter(|(key, terms)| {
@@ -318,9 +347,9 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc]) -> Result<Vec<OutputFile>,
         format!("{DIR}/manifest.json.gz"),
         &Manifest {
             format: FORMAT,
+            content,
             docs: docs.len(),
             block: DOC_BLOCK,
-            shards: shard_names,
             facets,
         },
     ));
