@@ -432,7 +432,7 @@ fn postmortem(rng: &mut Rng, i: usize) -> (String, String) {
     );
     let _ = writeln!(body, "## Detection\n\n{}\n", fill(rng.pick(DETECT), svc));
     let _ = writeln!(body, "## Timeline\n\nAll times UTC.\n");
-    let events = rng.range(4, 14);
+    let events = rng.range(4, 16);
     for e in 0..events {
         let at = hour as i64 * 60 + minute as i64 + duration * e as i64 / events.max(1) as i64;
         let text = if e == 0 {
@@ -456,7 +456,7 @@ fn postmortem(rng: &mut Rng, i: usize) -> (String, String) {
     }
     let _ = writeln!(body, "\n");
     let _ = writeln!(body, "## Resolution\n\n{}\n", fill(rng.pick(RESOLVE), svc));
-    let paragraphs = rng.range(0, 6);
+    let paragraphs = rng.range(1, 11);
     if paragraphs > 0 {
         let _ = writeln!(body, "## Discussion\n");
         for _ in 0..paragraphs {
