@@ -77,14 +77,19 @@ pub fn run(args: SearchArgs, config: &Config) -> Result<ExitCode> {
     let results = query::search(&index, &req).with_context(|| format!("searching {}", dir.display()))?;
     let base = config.base_url_slash();
     let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &JsonResults::new(&results, &base))?;
-        writeln!(out)?;
+    let printed = if args.json {
+        serde_json::to_writer_pretty(&mut out, &JsonResults::new(&results, &base))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
     } else {
-        let style = Style::for_stdout();
-        print_results(&mut out, &results, &base, style)?;
+        print_results(&mut out, &results, &base, Style::for_stdout())
+    };
+    match printed {
+        // `incidex search … | head` closing the pipe early is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Open the index in `dir`, first rebuilding it when the content or configuration changed
@@ -169,7 +174,7 @@ impl Style {
     }
 }
 
-fn print_results(out: &mut impl Write, r: &Results, base: &str, style: Style) -> Result<()> {
+fn print_results(out: &mut impl Write, r: &Results, base: &str, style: Style) -> std::io::Result<()> {
     for q in r
         .query
         .iter()
