@@ -15,5 +15,6 @@ pub mod output;
 pub mod parse;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod slug;

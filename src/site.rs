@@ -25,6 +25,8 @@ pub enum BuildError {
     Theme(#[from] ThemeError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     #[error("the output folder {output} is inside the content folder {content}; pick another --output")]
     OutputInsideContent { output: PathBuf, content: PathBuf },
 }
@@ -266,6 +268,7 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     for a in &loaded.assets {
         files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
     }
+    files.extend(index_for_search(opts, &loaded.archive)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     output::write_site(opts.output, &files)?;
     Ok(BuildReport {
@@ -276,6 +279,22 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
         diagnostics: loaded.diagnostics,
         elapsed: started.elapsed(),
     })
+}
+
+/// Bring the tantivy index beside the output up to date (`search::index::default_dir`)
+/// and return the static index files for the site.
+fn index_for_search(opts: &BuildOptions<'_>, archive: &Archive) -> Result<Vec<OutputFile>, BuildError> {
+    use crate::search::{index, static_index, SearchDoc};
+    let config = opts.load.config;
+    let docs = SearchDoc::all(&archive.postmortems, config);
+    let inputs = index::inputs_fingerprint(opts.content, config, opts.load.include_drafts);
+    let dir = index::default_dir(opts.output);
+    let tantivy_index = index::ensure(&dir, &docs, inputs)?;
+    let content = index::read_freshness(&dir).map(|f| f.content).unwrap_or_default();
+    if let Some(files) = static_index::reuse(opts.output, &content) {
+        return Ok(files);
+    }
+    Ok(static_index::files(&tantivy_index, &docs, &content)?)
 }
 
 fn absolute(p: &Path) -> std::io::Result<PathBuf> {

@@ -393,9 +393,11 @@ fn traversal_in_titles_slugs_and_names_writes_nothing_outside_the_output_folder(
     );
     write(&c, "..md", "# dots\n");
     write(&c, "img/..%2F..%2Fevil.png", b"\x89PNG");
-    let before = snapshot_outside(dir.path(), &site.join("public"));
+    // The search index is the one documented thing written beside public/.
+    let index = incidex::search::index::default_dir(&site.join("public"));
+    let before = snapshot_outside(dir.path(), &[site.join("public"), index.clone()]);
     build(&site);
-    let after = snapshot_outside(dir.path(), &site.join("public"));
+    let after = snapshot_outside(dir.path(), &[site.join("public"), index]);
     assert_eq!(before, after, "files appeared outside public/");
     assert!(!dir.path().join("etc").exists() && !dir.path().join("escape").exists());
     for entry in walkdir::WalkDir::new(site.join("public")) {
@@ -410,12 +412,12 @@ fn traversal_in_titles_slugs_and_names_writes_nothing_outside_the_output_folder(
 }
 
 /// Every path under `root` except those inside `skip` (and the staging siblings).
-fn snapshot_outside(root: &Path, skip: &Path) -> Vec<PathBuf> {
+fn snapshot_outside(root: &Path, skip: &[PathBuf]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.path().to_path_buf())
-        .filter(|p| !p.starts_with(skip))
+        .filter(|p| !skip.iter().any(|s| p.starts_with(s) || s.starts_with(p)))
         .collect();
     out.sort();
     out

@@ -4,6 +4,7 @@
 mod check;
 mod init;
 mod inspect;
+mod search;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
@@ -82,6 +83,8 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Search the archive (full text, ranked; rebuilds the index when content changed).
+    Search(search::SearchArgs),
     /// Start a new archive: incidex.yaml with every option, and content/ with an example.
     Init {
         /// Folder to initialise (default: the current folder).
@@ -121,6 +124,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::New { title, content, date } => init::new_postmortem(&title, &content, date.as_deref()),
         Command::Init { dir } => init::init(&dir),
+        Command::Search(args) => {
+            let config = load_config(args.archive.config.as_deref())?;
+            search::run(args, &config)
+        }
     }
 }
 

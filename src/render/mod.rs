@@ -165,6 +165,16 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         "404.html",
         render_one(&tera, "404.html", &not_found)?,
     ));
+    let search = Common {
+        site: &site,
+        root: root_for(1),
+        section: "search",
+        page_title: "Search".into(),
+    };
+    files.push(OutputFile::text(
+        "search/index.html",
+        render_one(&tera, "search.html", &search)?,
+    ));
     files.extend(theme.statics.iter().cloned());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -22,8 +22,10 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/incidents.html",
     "templates/incident.html",
     "templates/404.html",
+    "templates/search.html",
     "static/style.css",
     "static/table-sort.js",
+    "static/search.js",
 );
 
 #[derive(Debug, thiserror::Error)]

@@ -151,3 +151,45 @@ pub fn expected_title(markdown: &str) -> Option<String> {
         .find_map(|l| l.strip_prefix("# "))
         .map(|t| t.trim().to_string())
 }
+
+// ---- search fixtures ----
+
+pub const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/search");
+
+/// A built copy of `tests/fixtures/search` in a temporary folder.
+pub struct Built {
+    pub dir: tempfile::TempDir,
+    pub content: PathBuf,
+    pub public: PathBuf,
+    pub index: PathBuf,
+}
+
+/// Copy `tests/fixtures/search` into a temp dir and build it there.
+pub fn build_fixture() -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_tree(Path::new(FIXTURE), &content);
+    let public = dir.path().join("public");
+    build_search(&content, &public);
+    let index = incidex::search::index::default_dir(&public);
+    Built {
+        dir,
+        content,
+        public,
+        index,
+    }
+}
+
+/// Build a search fixture, asserting it is the expected size.
+pub fn build_search(content: &Path, public: &Path) {
+    let report = build(content, public, false).unwrap();
+    assert!(report.postmortems >= 8, "{report:?}");
+}
+
+pub fn which(cmd: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(cmd))
+            .find(|p| p.is_file())
+    })
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Search budgets of issue 5, measured on a generated archive (default 10,000 postmortems):
+#  1. `incidex search` engine latency per query (index opened once, as search/serve do);
+#  2. static search: bytes a first query transfers (HTML + CSS + JS + index files) and the
+#     time until results are shown, in headless Chromium with a cold profile per query;
+#  3. the static index's share of the site's size.
+# Usage: bench/search.sh [N] ; needs node, chromium and chromedriver for part 2.
+set -euo pipefail
+N=${1:-10000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/incidex-search-bench-$N}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+cd "$ROOT"
+cargo build --release -q --bin incidex --example gen --example search_bench
+rm -rf "$WORK" && mkdir -p "$WORK"
+"$TARGET/release/examples/gen" "$N" "$WORK/content" --seed 7
+cd "$WORK"
+/usr/bin/time -f "build: %e s wall, %M KB peak RSS" "$TARGET/release/incidex" build --content content --output public -q
+sum() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+SITE=$(sum public)
+INDEX=$(sum public/search/index)
+awk -v s="$SITE" -v i="$INDEX" 'BEGIN { printf "site: %.1f MB, static index: %.1f MB = %.1f%% added to the site without it (%.1f%% of the total)\n", s/1e6, i/1e6, 100*i/(s-i), 100*i/s }'
+echo "tantivy index (beside the site, not published): $(du -sh .incidex/search-index | cut -f1)"
+echo
+echo "== incidex search: query latency (20 rounds per query)"
+"$TARGET/release/examples/search_bench" .incidex/search-index 20 --build content
+echo
+echo "== incidex search end to end (process start, freshness check, query, print)"
+for i in 1 2 3; do /usr/bin/time -f "%e s" "$TARGET/release/incidex" search --content content --output public --limit 10 connection pool > /dev/null; done
+echo
+if command -v node >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+  echo "== static search, first query in headless Chromium (cold profile each)"
+  node "$ROOT/tests/js/browser.js" measure public "dns" "certificate expired" "connection pool" "502 after deploy" "disk full" "rollback" "memory leak" "bgp" > browser.json
+  node -e '
+    const r = require(process.argv[1]);
+    for (const q of r) console.log(`${q.query.padEnd(22)} ${q.ms.toFixed(0).padStart(5)} ms  ${(q.bytes/1024).toFixed(1).padStart(6)} KB  ${q.requests.length} requests  ${q.results} shown`);
+    const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(`median: ${med(r.map(q => q.ms)).toFixed(0)} ms to results, ${(med(r.map(q => q.bytes))/1024).toFixed(1)} KB transferred; max ${(Math.max(...r.map(q => q.bytes))/1024).toFixed(1)} KB`);
+  ' "$WORK/browser.json"
+else
+  echo "(static search timing skipped: needs node, chromium and chromedriver)"
+fi

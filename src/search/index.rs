@@ -1,0 +1,364 @@
+//! The tantivy index: schema, building, and keeping it fresh.
+//!
+//! Lives in a folder beside the site output, `.incidex/search-index/` by default (see
+//! [`default_dir`]), never inside the published site. A small `incidex-search.json` in the
+//! folder records the schema version, a hash of the indexed documents, and a fingerprint of
+//! the inputs (content file names, sizes and modification times plus the configuration),
+//! so `build` skips re-indexing unchanged content and `search` can tell in a few
+//! milliseconds whether the index is stale and must be rebuilt before answering.
+//!
+//! Owns the index folder; reads only [`SearchDoc`]s.
+
+use super::tokenize::{self, TOKENIZER};
+use super::{SearchDoc, SearchError};
+use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use tantivy::schema::{
+    DateOptions, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions, STORED, STRING,
+};
+use tantivy::{DateTime, Index, IndexReader, TantivyDocument};
+
+/// Bump when the schema, the tokeniser or the scoring changes: older indexes are rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Name of the freshness record inside the index folder.
+const META_FILE: &str = "incidex-search.json";
+
+/// Relative weight of a match in each text field. The static index bakes the same
+/// weights into its scores.
+pub const TITLE_BOOST: f32 = 3.0;
+pub const SUMMARY_BOOST: f32 = 2.0;
+pub const KEYWORDS_BOOST: f32 = 1.5;
+pub const BODY_BOOST: f32 = 1.0;
+
+/// `.incidex/search-index/` beside the output folder: `public` → `./.incidex/search-index`.
+pub fn default_dir(output: &Path) -> PathBuf {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(".incidex").join("search-index")
+}
+
+/// The fields of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub title: Field,
+    pub summary: Field,
+    pub body: Field,
+    pub keywords: Field,
+    /// `/category/<slug>`, `/service/<slug>`, `/severity/<slug>`, `/tag/<slug>`, `/year/<y>`.
+    pub facet: Field,
+    pub url: Field,
+    pub date: Field,
+    /// Display strings, stored only.
+    pub category_name: Field,
+    pub services: Field,
+    pub severity: Field,
+    pub duration_display: Field,
+    pub impact_display: Field,
+    /// Fast fields for filters and sorts.
+    pub ord: Field,
+    pub start: Field,
+    pub duration: Field,
+    pub impact: Field,
+}
+
+impl Fields {
+    /// The text fields searched, with their boosts.
+    pub fn text(&self) -> [(Field, f32); 4] {
+        [
+            (self.title, TITLE_BOOST),
+            (self.summary, SUMMARY_BOOST),
+            (self.keywords, KEYWORDS_BOOST),
+            (self.body, BODY_BOOST),
+        ]
+    }
+}
+
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let idx = TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let opts = TextOptions::default().set_indexing_options(idx);
+        if stored {
+            opts.set_stored()
+        } else {
+            opts
+        }
+    };
+    let fields = Fields {
+        title: b.add_text_field("title", text(true)),
+        summary: b.add_text_field("summary", text(true)),
+        body: b.add_text_field("body", text(true)),
+        keywords: b.add_text_field("keywords", text(false)),
+        facet: b.add_facet_field("facet", FacetOptions::default().set_stored()),
+        url: b.add_text_field("url", STRING | STORED),
+        date: b.add_text_field("date", STORED),
+        category_name: b.add_text_field("category_name", STORED),
+        services: b.add_text_field("services", STORED),
+        severity: b.add_text_field("severity", STORED),
+        duration_display: b.add_text_field("duration_display", STORED),
+        impact_display: b.add_text_field("impact_display", STORED),
+        ord: b.add_u64_field("ord", NumericOptions::default().set_fast().set_stored()),
+        start: b.add_date_field("start", DateOptions::default().set_indexed().set_fast()),
+        duration: b.add_i64_field("duration", NumericOptions::default().set_fast()),
+        impact: b.add_f64_field("impact", NumericOptions::default().set_fast()),
+    };
+    (b.build(), fields)
+}
+
+/// A facet path for a value: `facet_path("category", "dns")` → `/category/dns`.
+pub fn facet_path(kind: &str, slug: &str) -> tantivy::schema::Facet {
+    tantivy::schema::Facet::from_path([kind, slug])
+}
+
+fn to_document(d: &SearchDoc, f: &Fields) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.title, &d.title);
+    doc.add_text(f.summary, &d.summary);
+    doc.add_text(f.body, &d.body);
+    doc.add_text(f.keywords, d.keywords());
+    if let Some(c) = &d.category {
+        doc.add_facet(f.facet, facet_path("category", &c.slug));
+        doc.add_text(f.category_name, &c.name);
+    }
+    for s in &d.services {
+        doc.add_facet(f.facet, facet_path("service", &s.slug));
+        doc.add_text(f.services, &s.name);
+    }
+    if let Some(s) = &d.severity {
+        doc.add_facet(f.facet, facet_path("severity", &s.slug));
+        doc.add_text(f.severity, &s.name);
+    }
+    for t in &d.tags {
+        doc.add_facet(f.facet, facet_path("tag", &t.slug));
+    }
+    if let Some(y) = d.year {
+        doc.add_facet(f.facet, facet_path("year", &y.to_string()));
+    }
+    doc.add_text(f.url, &d.url);
+    doc.add_text(f.date, &d.date);
+    doc.add_text(f.duration_display, &d.duration_display);
+    doc.add_text(f.impact_display, &d.impact_display);
+    doc.add_u64(f.ord, u64::from(d.ord));
+    if let Some(s) = d.start_epoch {
+        doc.add_date(f.start, DateTime::from_timestamp_secs(s));
+    }
+    if let Some(m) = d.duration_minutes {
+        doc.add_i64(f.duration, m);
+    }
+    if let Some(p) = d.impact_percent {
+        doc.add_f64(f.impact, p);
+    }
+    doc
+}
+
+/// The freshness record kept in the index folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Freshness {
+    pub schema: u32,
+    /// Hash of the indexed documents ([`content_hash`]).
+    pub content: String,
+    /// Fingerprint of the inputs ([`inputs_fingerprint`]), when known.
+    pub inputs: Option<String>,
+}
+
+/// A stable hash of what gets indexed: same documents → same hash, whatever the machine.
+pub fn content_hash(docs: &[SearchDoc]) -> String {
+    // FNV-1a over the documents' JSON: stable across Rust versions, unlike `DefaultHasher`.
+    let mut h = Fnv64::default();
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    h.write_u32(SCHEMA_VERSION);
+    for d in docs {
+        let json = serde_json::to_vec(d).unwrap_or_default();
+        h.write(&json);
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// A cheap fingerprint of the inputs: each content file's path, size and modification
+/// time, plus the configuration. Stat-only, so checking it costs milliseconds.
+pub fn inputs_fingerprint(content: &Path, config: &crate::config::Config, drafts: bool) -> Option<String> {
+    let found = crate::discover::discover(content).ok()?;
+    let mut h = Fnv64::default();
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    h.write_u32(SCHEMA_VERSION);
+    h.write(format!("{config:?}").as_bytes());
+    h.write_u8(u8::from(drafts));
+    for f in &found.postmortems {
+        let meta = std::fs::metadata(&f.abs).ok()?;
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        f.rel.hash(&mut h);
+        h.write_u64(meta.len());
+        h.write_u128(mtime);
+    }
+    Some(format!("{:016x}", h.finish()))
+}
+
+#[derive(Debug)]
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+pub fn read_freshness(dir: &Path) -> Option<Freshness> {
+    let text = std::fs::read_to_string(dir.join(META_FILE)).ok()?;
+    serde_json::from_str::<Freshness>(&text)
+        .ok()
+        .filter(|f| f.schema == SCHEMA_VERSION)
+}
+
+fn write_freshness(dir: &Path, fresh: &Freshness) -> Result<(), SearchError> {
+    let path = dir.join(META_FILE);
+    let json = serde_json::to_string_pretty(fresh).unwrap_or_default();
+    std::fs::write(&path, json).map_err(|source| SearchError::Io { path, source })
+}
+
+/// An open index: the tantivy index, its reader and its fields.
+pub struct SearchIndex {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("dir", &self.dir).finish()
+    }
+}
+
+impl SearchIndex {
+    /// Open the index in `dir` (as written by [`build`]).
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let tv = |source| SearchError::Tantivy {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let index = Index::open_in_dir(dir).map_err(tv)?;
+        Self::wrap(dir, index)
+    }
+
+    fn wrap(dir: &Path, index: Index) -> Result<SearchIndex, SearchError> {
+        let tv = |source| SearchError::Tantivy {
+            path: dir.to_path_buf(),
+            source,
+        };
+        index.tokenizers().register(TOKENIZER, tokenize::analyzer());
+        let (_, fields) = schema();
+        let expected = schema().0;
+        if index.schema() != expected {
+            return Err(SearchError::Invalid {
+                path: dir.to_path_buf(),
+                message: "index was written with another schema; rebuild it".into(),
+            });
+        }
+        let reader = index.reader().map_err(tv)?;
+        Ok(SearchIndex {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// How many documents the index holds.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// Index `docs` into `dir`, replacing what was there. Written into a sibling folder and
+/// renamed into place, so a reader never sees half an index.
+pub fn build(dir: &Path, docs: &[SearchDoc], inputs: Option<String>) -> Result<SearchIndex, SearchError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SearchError::Io { path, source }
+    };
+    let staging = dir.with_extension("incidex-tmp");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+    let tv = |source| SearchError::Tantivy {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let (schema, fields) = schema();
+    {
+        let index = Index::create_in_dir(&staging, schema).map_err(tv)?;
+        index.tokenizers().register(TOKENIZER, tokenize::analyzer());
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        // 40 MB per indexing thread keeps peak memory modest on small CI machines.
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(threads, threads * 40_000_000)
+            .map_err(tv)?;
+        for d in docs {
+            writer.add_document(to_document(d, &fields)).map_err(tv)?;
+        }
+        writer.commit().map_err(tv)?;
+        writer.wait_merging_threads().map_err(tv)?;
+    }
+    write_freshness(
+        &staging,
+        &Freshness {
+            schema: SCHEMA_VERSION,
+            content: content_hash(docs),
+            inputs,
+        },
+    )?;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(io(dir))?;
+    }
+    std::fs::rename(&staging, dir).map_err(io(dir))?;
+    SearchIndex::open(dir)
+}
+
+/// The index for `docs`: reuse the one in `dir` when it holds exactly these documents,
+/// else rebuild it. `inputs` (the fingerprint) is recorded for [`is_fresh_for`].
+pub fn ensure(dir: &Path, docs: &[SearchDoc], inputs: Option<String>) -> Result<SearchIndex, SearchError> {
+    let hash = content_hash(docs);
+    if let Some(fresh) = read_freshness(dir) {
+        if fresh.content == hash {
+            if let Ok(index) = SearchIndex::open(dir) {
+                if fresh.inputs != inputs {
+                    write_freshness(dir, &Freshness { inputs, ..fresh })?;
+                }
+                return Ok(index);
+            }
+        }
+    }
+    build(dir, docs, inputs)
+}
+
+/// True when the index in `dir` was built from inputs with this fingerprint.
+pub fn is_fresh_for(dir: &Path, inputs: &str) -> bool {
+    read_freshness(dir).is_some_and(|f| f.inputs.as_deref() == Some(inputs))
+}

@@ -1,0 +1,410 @@
+//! The static search index: the tantivy index re-cut into small gzip'd JSON files the
+//! default theme's `search.js` fetches on demand, so search works on any static host.
+//!
+//! Layout under `search/index/` in the site (format version [`FORMAT`]):
+//! - `manifest.json.gz`: document count, shard list, facet values with archive-wide counts.
+//! - `columns.json.gz`: per document (by `ord`, newest first) its category, severity,
+//!   year and services as indexes into the manifest's facet lists: facet counts and
+//!   filters for any result set without fetching documents.
+//! - `sort.json.gz`: per document duration (minutes) and impact (%), fetched only when
+//!   sorting by them.
+//! - `t/<hex of the term's first two characters>.json.gz`: the terms that start with those
+//!   characters: `{term: [df, max, postings]}`, postings `[ord gap, q, ord gap, q, …]` where
+//!   the score of the term in that document is `q / 255 * max`. A term's postings longer
+//!   than [`INLINE_POSTINGS`] live in `p/<hex of the term>.json.gz` and the entry holds 0
+//!   instead of the list; search.js requests that file for each typed word at the same
+//!   time as its shard (a missing file just means the list is inline), saving a round trip.
+//! - `d/<ord / DOC_BLOCK>.json.gz`: what a result shows, for [`DOC_BLOCK`] documents.
+//!
+//! Scores are computed from the tantivy index itself (same tokens, same BM25, same field
+//! boosts), so the browser ranks as `incidex search` does, up to the 8-bit quantisation.
+//! A query fetches the manifest, the columns, one shard per word, the big posting lists
+//! it touches and the document blocks it shows; nothing else.
+//!
+//! Gzip is decoded in the browser with `DecompressionStream`; hosts that serve the files
+//! with `Content-Encoding: gzip` work too (search.js checks for the gzip magic bytes).
+
+use super::index::SearchIndex;
+use super::{SearchDoc, SearchError};
+use crate::output::OutputFile;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::path::Path;
+use tantivy::postings::Postings;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, Term, TERMINATED};
+
+/// Bump when the file layout changes (search.js checks it).
+pub const FORMAT: u32 = 1;
+/// Site folder of the index.
+pub const DIR: &str = "search/index";
+/// Documents per `d/` block.
+pub const DOC_BLOCK: u32 = 8;
+/// Postings kept inside a term shard; longer lists get their own file.
+pub const INLINE_POSTINGS: usize = 64;
+/// Characters of text kept per document for snippets.
+pub const TEXT_CHARS: usize = 360;
+
+/// The static index already in the site at `output`, when it was written (by this version
+/// of incidex) from documents with this content hash: its files are copied, not recomputed.
+pub fn reuse(output: &Path, content: &str) -> Option<Vec<OutputFile>> {
+    let dir = output.join(DIR);
+    let bytes = std::fs::read(dir.join("manifest.json.gz")).ok()?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .ok()?;
+    let manifest: Value = serde_json::from_str(&text).ok()?;
+    if manifest["format"] != json!(FORMAT) || manifest["content"] != json!(content) || content.is_empty() {
+        return None;
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.ok()?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&dir).ok()?.to_str()?.replace('\\', "/");
+            files.push(OutputFile::copy(
+                format!("{DIR}/{rel}"),
+                entry.path().to_path_buf(),
+            ));
+        }
+    }
+    Some(files)
+}
+
+/// What a term contributes to each document that contains it.
+#[derive(Debug, Default)]
+struct TermPostings {
+    /// (ord, score): while collecting, in any order and one per field; once merged, one
+    /// per document in `ord` order with the fields' scores summed.
+    postings: Vec<(u32, f32)>,
+    /// Largest document frequency over the text fields.
+    df: u64,
+}
+
+/// The term → postings table of the whole index, scores summed over fields with boosts.
+fn scored_postings(index: &SearchIndex) -> Result<BTreeMap<String, TermPostings>, SearchError> {
+    let tv = |source| SearchError::Tantivy {
+        path: index.dir.clone(),
+        source,
+    };
+    let io = |source| SearchError::Io {
+        path: index.dir.clone(),
+        source,
+    };
+    let searcher = index.reader.searcher();
+    let mut table: HashMap<String, TermPostings> = HashMap::new();
+    for &(field, boost) in index.fields.text().iter() {
+        let mut weights: HashMap<String, Bm25Weight> = HashMap::new();
+        for seg in searcher.segment_readers() {
+            let ords = seg.fast_fields().u64("ord").map_err(tv)?;
+            let norms = seg.get_fieldnorms_reader(field).map_err(tv)?;
+            let inv = seg.inverted_index(field).map_err(tv)?;
+            let mut stream = inv.terms().stream().map_err(io)?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let weight = match weights.get(term) {
+                    Some(w) => w.clone(),
+                    None => {
+                        let w = Bm25Weight::for_terms(&searcher, &[Term::from_field_text(field, term)])
+                            .map_err(tv)?
+                            .boost_by(boost);
+                        weights.insert(term.to_string(), w.clone());
+                        w
+                    }
+                };
+                let entry = table.entry(term.to_string()).or_default();
+                let field_df = searcher
+                    .doc_freq(&Term::from_field_text(field, term))
+                    .map_err(tv)?;
+                entry.df = entry.df.max(field_df);
+                let mut postings = inv
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                    .map_err(io)?;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    let score = weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                    let ord = ords.first(doc).unwrap_or(0) as u32;
+                    entry.postings.push((ord, score));
+                    doc = postings.advance();
+                }
+            }
+        }
+    }
+    Ok(table
+        .into_iter()
+        .map(|(term, mut tp)| {
+            tp.postings.sort_by_key(|p| p.0);
+            let mut merged: Vec<(u32, f32)> = Vec::with_capacity(tp.postings.len());
+            for (ord, s) in tp.postings {
+                match merged.last_mut() {
+                    Some(last) if last.0 == ord => last.1 += s,
+                    _ => merged.push((ord, s)),
+                }
+            }
+            (
+                term,
+                TermPostings {
+                    postings: merged,
+                    df: tp.df,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The shard a term lives in: its first two characters.
+pub fn shard_key(term: &str) -> String {
+    term.chars().take(2).collect()
+}
+
+/// File-name-safe form of a shard key: lowercase hex of its UTF-8 bytes.
+pub fn shard_file(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Quantise scores to 1..=255 of the term's maximum and delta-encode the ords.
+fn encode_postings(postings: &[(u32, f32)]) -> (f32, Vec<u32>) {
+    let max = postings.iter().map(|p| p.1).fold(0.0f32, f32::max);
+    let mut out = Vec::with_capacity(postings.len() * 2);
+    let mut prev: Option<u32> = None;
+    for &(ord, s) in postings {
+        out.push(prev.map(|p| ord - p).unwrap_or(ord));
+        let q = if max > 0.0 {
+            (s / max * 255.0).round()
+        } else {
+            255.0
+        };
+        out.push(q.clamp(1.0, 255.0) as u32);
+        prev = Some(ord);
+    }
+    (max, out)
+}
+
+/// How a facet's values are listed.
+#[derive(Debug, Clone, Copy)]
+enum FacetOrder {
+    /// Most common first (categories, services).
+    Count,
+    /// `sev1` before `sev2`.
+    ValueAsc,
+    /// Newest year first.
+    ValueDesc,
+}
+
+/// A facet's values with archive-wide counts.
+#[derive(Debug, Default)]
+struct FacetTable {
+    values: Vec<(String, String, usize)>,
+    index: HashMap<String, usize>,
+}
+
+impl FacetTable {
+    fn new(values: impl Iterator<Item = (String, String)>, order: FacetOrder) -> FacetTable {
+        let mut counts: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for (slug, name) in values {
+            counts.entry(slug).or_insert((name, 0)).1 += 1;
+        }
+        let mut values: Vec<(String, String, usize)> =
+            counts.into_iter().map(|(s, (n, c))| (s, n, c)).collect();
+        match order {
+            FacetOrder::Count => values.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0))),
+            FacetOrder::ValueAsc => {}
+            FacetOrder::ValueDesc => values.reverse(),
+        }
+        let index = values.iter().enumerate().map(|(i, v)| (v.0.clone(), i)).collect();
+        FacetTable { values, index }
+    }
+    fn of(&self, slug: &str) -> i64 {
+        self.index.get(slug).map(|&i| i as i64).unwrap_or(-1)
+    }
+    fn json(&self) -> Value {
+        Value::Array(self.values.iter().map(|(s, n, c)| json!([s, n, c])).collect())
+    }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: u32,
+    /// [`super::index::content_hash`] of the documents: an unchanged archive reuses the
+    /// files of the previous build ([`reuse`]).
+    content: &'a str,
+    docs: usize,
+    block: u32,
+    facets: BTreeMap<&'static str, Value>,
+}
+
+/// Text kept for a document's snippet: the root-cause sentence, then the start of the
+/// body, cut at a word boundary.
+fn snippet_text(d: &SearchDoc) -> String {
+    let mut text = String::new();
+    if !d.summary.is_empty() {
+        text.push_str(d.summary.trim());
+        text.push_str(" — ");
+    }
+    // Only the start of the body is kept: stop collecting words once past the limit.
+    for word in d.body.split_whitespace() {
+        if text.len() > TEXT_CHARS * 4 {
+            break;
+        }
+        if !text.is_empty() && !text.ends_with(' ') {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    if text.chars().count() <= TEXT_CHARS {
+        return text;
+    }
+    let mut cut: String = text.chars().take(TEXT_CHARS).collect();
+    if let Some(i) = cut.rfind(' ') {
+        cut.truncate(i);
+    }
+    cut.push('…');
+    cut
+}
+
+/// Gzip level for the files a first query reads most of (shards, columns, result blocks).
+const GZIP_SMALL: u32 = 6;
+/// Gzip level for long posting lists: level 1 is several times faster on these mostly
+/// numeric files and only about a quarter larger.
+const GZIP_POSTINGS: u32 = 1;
+
+fn gz(path: String, value: &impl Serialize) -> OutputFile {
+    gz_level(path, value, GZIP_SMALL)
+}
+
+fn gz_level(path: String, value: &impl Serialize, level: u32) -> OutputFile {
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    let mut enc = GzEncoder::new(Vec::with_capacity(json.len() / 3), Compression::new(level));
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(&json);
+    OutputFile::bytes(path, enc.finish().unwrap_or_default())
+}
+
+/// Every file of the static index, for the site at [`DIR`].
+pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<Vec<OutputFile>, SearchError> {
+    let table = scored_postings(index)?;
+
+    // Term shards, and big posting lists beside them.
+    let mut shards: BTreeMap<String, Vec<(String, TermPostings)>> = BTreeMap::new();
+    for (term, tp) in table {
+        shards.entry(shard_key(&term)).or_default().push((term, tp));
+    }
+    let mut files: Vec<OutputFile> = shards
+        .into_par_iter()
+        .flat_map_iter(|(key, terms)| {
+            let name = shard_file(&key);
+            let mut out = Vec::new();
+            let mut entries: BTreeMap<String, Value> = BTreeMap::new();
+            for (term, TermPostings { df, postings }) in terms {
+                let (max, encoded) = encode_postings(&postings);
+                let max = json!((f64::from(max) * 10_000.0).round() / 10_000.0);
+                if postings.len() > INLINE_POSTINGS {
+                    out.push(gz_level(
+                        format!("{DIR}/p/{}.json.gz", shard_file(&term)),
+                        &encoded,
+                        GZIP_POSTINGS,
+                    ));
+                    entries.insert(term, json!([df, max, 0]));
+                } else {
+                    entries.insert(term, json!([df, max, encoded]));
+                }
+            }
+            out.push(gz(format!("{DIR}/t/{name}.json.gz"), &entries));
+            out
+        })
+        .collect();
+
+    // Facets and per-document columns.
+    let categories = FacetTable::new(
+        docs.iter()
+            .filter_map(|d| d.category.as_ref())
+            .map(|c| (c.slug.clone(), c.name.clone())),
+        FacetOrder::Count,
+    );
+    let services = FacetTable::new(
+        docs.iter()
+            .flat_map(|d| d.services.iter())
+            .map(|s| (s.slug.clone(), s.name.clone())),
+        FacetOrder::Count,
+    );
+    let severities = FacetTable::new(
+        docs.iter()
+            .filter_map(|d| d.severity.as_ref())
+            .map(|s| (s.slug.clone(), s.name.clone())),
+        FacetOrder::ValueAsc,
+    );
+    let years = FacetTable::new(
+        docs.iter()
+            .filter_map(|d| d.year)
+            .map(|y| (y.to_string(), y.to_string())),
+        FacetOrder::ValueDesc,
+    );
+    let columns = json!({
+        "category": docs.iter().map(|d| d.category.as_ref().map(|c| categories.of(&c.slug)).unwrap_or(-1)).collect::<Vec<_>>(),
+        "severity": docs.iter().map(|d| d.severity.as_ref().map(|s| severities.of(&s.slug)).unwrap_or(-1)).collect::<Vec<_>>(),
+        "year": docs.iter().map(|d| d.year.map(|y| years.of(&y.to_string())).unwrap_or(-1)).collect::<Vec<_>>(),
+        "service": docs.iter().map(|d| d.services.iter().map(|s| services.of(&s.slug)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+    });
+    files.push(gz(format!("{DIR}/columns.json.gz"), &columns));
+    let sort = json!({
+        "duration": docs.iter().map(|d| d.duration_minutes).collect::<Vec<_>>(),
+        "impact": docs.iter().map(|d| d.impact_percent).collect::<Vec<_>>(),
+    });
+    files.push(gz(format!("{DIR}/sort.json.gz"), &sort));
+    let mut facets = BTreeMap::new();
+    facets.insert("category", categories.json());
+    facets.insert("service", services.json());
+    facets.insert("severity", severities.json());
+    facets.insert("year", years.json());
+    files.push(gz(
+        format!("{DIR}/manifest.json.gz"),
+        &Manifest {
+            format: FORMAT,
+            content,
+            docs: docs.len(),
+            block: DOC_BLOCK,
+            facets,
+        },
+    ));
+
+    // Document blocks.
+    let blocks: Vec<OutputFile> = docs
+        .par_chunks(DOC_BLOCK as usize)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let rows: Vec<Value> = chunk
+                .iter()
+                .map(|d| {
+                    json!([
+                        d.title,
+                        d.url,
+                        d.date,
+                        d.category.as_ref().map(|c| c.name.as_str()).unwrap_or(""),
+                        d.services
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        d.severity.as_ref().map(|s| s.name.as_str()).unwrap_or(""),
+                        d.duration_display,
+                        d.impact_display,
+                        snippet_text(d),
+                    ])
+                })
+                .collect();
+            gz(format!("{DIR}/d/{i}.json.gz"), &rows)
+        })
+        .collect();
+    files.extend(blocks);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

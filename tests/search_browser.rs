@@ -1,0 +1,98 @@
+//! The search page in headless Chromium: open `search/?q=…`, see the expected titles,
+//! click a facet and see the list narrow; content stays text. Skips (with the reason)
+//! when node, chromium or chromedriver is missing; scripts/test.sh installs them in CI.
+
+mod common;
+
+use common::{build_fixture, which};
+use serde_json::Value;
+use std::process::Command;
+
+fn browser_ready() -> bool {
+    for tool in ["node", "chromium", "chromedriver"] {
+        if which(tool).is_none() {
+            eprintln!(
+                "skipping browser test: {tool} is not installed (apt-get install chromium chromium-driver)"
+            );
+            return false;
+        }
+    }
+    true
+}
+
+fn scenario(site: &std::path::Path, query: &str, facet: &str, value: &str) -> Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/browser.js");
+    let out = Command::new("node")
+        .args([script, "scenario"])
+        .arg(site)
+        .args([query, facet, value])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn search_page_shows_results_and_facets_narrow_them() {
+    if !browser_ready() {
+        return;
+    }
+    let b = build_fixture();
+    let r = scenario(&b.public, "dns", "service", "checkout");
+    let before = strings(&r["before"]);
+    assert!(
+        before.contains(&"DNS resolution failures for checkout".to_string()),
+        "{r}"
+    );
+    assert!(
+        before.contains(&"Nameserver migration broke email delivery".to_string()),
+        "{r}"
+    );
+    assert!(r["clicked"].as_bool().unwrap(), "facet button present: {r}");
+    assert_eq!(
+        strings(&r["after"]),
+        ["DNS resolution failures for checkout"],
+        "{r}"
+    );
+    assert!(
+        r["url"].as_str().unwrap().contains("service=checkout"),
+        "deep link: {r}"
+    );
+    assert!(
+        strings(&r["facets"])
+            .iter()
+            .any(|f| f.starts_with("category=dns 2")),
+        "{r}"
+    );
+    assert!(
+        strings(&r["markup"]["marks"])
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case("dns")),
+        "{r}"
+    );
+}
+
+#[test]
+fn hostile_titles_render_as_text() {
+    if !browser_ready() {
+        return;
+    }
+    let b = build_fixture();
+    let r = scenario(&b.public, "spam", "category", "security");
+    let before = strings(&r["before"]);
+    assert!(before[0].contains("<img src=x onerror="), "{r}");
+    assert_eq!(r["markup"]["imgs"], 0, "{r}");
+    assert_eq!(r["markup"]["xss"], Value::Null, "{r}");
+}

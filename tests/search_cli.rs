@@ -1,0 +1,57 @@
+//! `incidex search` as a user runs it: first run builds the index, output formats, filters.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{copy_tree, FIXTURE};
+
+#[test]
+fn search_builds_its_index_then_prints_ranked_results() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(std::path::Path::new(FIXTURE), &dir.path().join("content"));
+    let out = Command::cargo_bin("incidex")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["search", "dns", "records"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("indexing 8 postmortems"), "{stderr}");
+    assert!(dir.path().join(".incidex/search-index").is_dir());
+    let first = stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with(" 1. DNS resolution failures for checkout"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("http://localhost/incidents/2024-03-02-checkout-dns/"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[[DNS]]"),
+        "piped output marks matches without colour: {stdout}"
+    );
+
+    let out = Command::cargo_bin("incidex")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["search", "dns", "--service", "checkout", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).is_empty(),
+        "unchanged content reuses the index"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["total"], 1);
+    let hit = &json["hits"][0];
+    assert_eq!(hit["url"], "incidents/2024-03-02-checkout-dns/");
+    assert_eq!(hit["link"], "http://localhost/incidents/2024-03-02-checkout-dns/");
+    let text: Vec<char> = hit["snippet"]["text"].as_str().unwrap().chars().collect();
+    let h = &hit["snippet"]["highlights"][0];
+    let (a, z) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
+    assert_eq!(text[a..z].iter().collect::<String>(), "DNS");
+}

@@ -1,0 +1,798 @@
+// incidex search: instant, filterable search over the static index in search/index/
+// (see src/search/static_index.rs for the file layout), or over a server's API when the
+// page has <meta name="incidex-search-api" content="URL">.
+//
+// Three parts, one file, no dependencies:
+//  1. tokens(): the same tokeniser as the Rust side (split on non-alphanumerics, drop
+//     tokens of 40+ UTF-8 bytes, lowercase, Snowball English stemmer ported from the
+//     generated Snowball code that tantivy uses). tests/search_js.rs checks agreement.
+//  2. Engine: fetches only what a query needs and ranks like `incidex search`.
+//  3. The page: results as you type, facets with counts, sorts, keyboard, deep links.
+// Content is never inserted as HTML: every string from the index becomes a text node.
+(function (root) {
+  "use strict";
+
+  // ---- 1. Tokeniser ------------------------------------------------------------------
+  var MAX_TOKEN_BYTES = 40;
+  var MAX_EXPANSIONS = 5;
+
+  var G_v = [17, 65, 16, 1], G_v_WXY = [1, 17, 65, 208, 1], G_aeo = [17, 64], G_LI = [55, 141, 2];
+  function among(list) { return list.map(function (e) { return [Array.from(e[0]), e[1]]; }); }
+  var A0 = among([["arsen", -1], ["commun", -1], ["emerg", -1], ["gener", -1], ["inter", -1], ["later", -1], ["organ", -1], ["past", -1], ["univers", -1]]);
+  var A1 = among([["'", 1], ["'s'", 1], ["'s", 1]]);
+  var A2 = among([["ied", 2], ["s", 3], ["ies", 2], ["sses", 1], ["ss", -1], ["us", -1]]);
+  var A3 = among([["succ", 1], ["proc", 1], ["exc", 1]]);
+  var A4 = among([["even", 2], ["cann", 2], ["inn", 2], ["earr", 2], ["herr", 2], ["out", 2], ["y", 1]]);
+  var A5 = among([["", -1], ["ed", 2], ["eed", 1], ["ing", 3], ["edly", 2], ["eedly", 1], ["ingly", 2]]);
+  var A6 = among([["", 3], ["bb", 2], ["dd", 2], ["ff", 2], ["gg", 2], ["bl", 1], ["mm", 2], ["nn", 2], ["pp", 2], ["rr", 2], ["at", 1], ["tt", 2], ["iz", 1]]);
+  var A7 = among([["anci", 3], ["enci", 2], ["ogi", 14], ["li", 16], ["bli", 12], ["abli", 4], ["alli", 8], ["fulli", 9], ["lessli", 15], ["ousli", 10], ["entli", 5], ["aliti", 8], ["biliti", 12], ["iviti", 11], ["tional", 1], ["ational", 7], ["alism", 8], ["ation", 7], ["ization", 6], ["izer", 6], ["ator", 7], ["iveness", 11], ["fulness", 9], ["ousness", 10], ["ogist", 13]]);
+  var A7_TO = [null, "tion", "ence", "ance", "able", "ent", "ize", "ate", "al", "ful", "ous", "ive", "ble", "og"];
+  var A8 = among([["icate", 4], ["ative", 6], ["alize", 3], ["iciti", 4], ["ical", 4], ["tional", 1], ["ational", 2], ["ful", 5], ["ness", 5]]);
+  var A8_TO = [null, "tion", "ate", "al", "ic"];
+  var A9 = among([["ic", 1], ["ance", 1], ["ence", 1], ["able", 1], ["ible", 1], ["ate", 1], ["ive", 1], ["ize", 1], ["iti", 1], ["al", 1], ["ism", 1], ["ion", 2], ["er", 1], ["ous", 1], ["ant", 1], ["ent", 1], ["ment", 1], ["ement", 1]]);
+  var A10 = among([["e", 1], ["l", 2]]);
+  var A11 = among([["andes", -1], ["atlas", -1], ["bias", -1], ["cosmos", -1], ["early", 6], ["gently", 4], ["howe", -1], ["idly", 3], ["news", -1], ["only", 7], ["singly", 8], ["skies", 2], ["skis", 1], ["sky", -1], ["ugly", 5]]);
+  var A11_TO = [null, "ski", "sky", "idl", "gentl", "ugli", "earli", "onli", "singl"];
+
+  // A port of the Snowball English stemmer as generated for Rust (frostem, used by
+  // tantivy): same routines, same order, on an array of code points.
+  function stem(word) {
+    var s = Array.from(word), c = 0, l = s.length, lb = 0, bra = 0, ket = 0, av, yFound = false, p1, p2;
+    function inSet(g, min, max, ch) {
+      var x = ch.codePointAt(0);
+      if (x < min || x > max) return false;
+      x -= min;
+      return (g[x >> 3] & (1 << (x & 7))) !== 0;
+    }
+    function inG(g, min, max) { if (c >= l || !inSet(g, min, max, s[c])) return false; c++; return true; }
+    function inGb(g, min, max) { if (c <= lb || !inSet(g, min, max, s[c - 1])) return false; c--; return true; }
+    function outGb(g, min, max) { if (c <= lb || inSet(g, min, max, s[c - 1])) return false; c--; return true; }
+    function goOut(g, min, max) { while (c < l) { if (inSet(g, min, max, s[c])) return true; c++; } return false; }
+    function goIn(g, min, max) { while (c < l) { if (!inSet(g, min, max, s[c])) return true; c++; } return false; }
+    function goOutB(g, min, max) { while (c > lb) { if (inSet(g, min, max, s[c - 1])) return true; c--; } return false; }
+    function eqS(str) {
+      var t = Array.from(str);
+      if (c >= l || c + t.length > s.length) return false;
+      for (var i = 0; i < t.length; i++) if (s[c + i] !== t[i]) return false;
+      c += t.length;
+      return true;
+    }
+    function eqSb(str) {
+      var t = Array.from(str);
+      if (c - lb < t.length) return false;
+      for (var i = 0; i < t.length; i++) if (s[c - t.length + i] !== t[i]) return false;
+      c -= t.length;
+      return true;
+    }
+    function hop(n) { var r = c; while (n-- > 0) { if (r >= l) return false; r++; } c = r; return true; }
+    function hopBack(n) { var r = c; while (n-- > 0) { if (r <= lb) return false; r--; } c = r; return true; }
+    function sliceFrom(str) {
+      var t = Array.from(str), adj = t.length - (ket - bra);
+      s.splice.apply(s, [bra, ket - bra].concat(t));
+      l += adj;
+      if (c >= ket) c += adj; else if (c > bra) c = bra;
+      ket = bra + t.length;
+    }
+    function sliceDel() { sliceFrom(""); }
+    function matches(w, at) { for (var i = 0; i < w.length; i++) if (s[at + i] !== w[i]) return false; return true; }
+    function findAmong(list) {
+      var best = 0, len = -1;
+      list.forEach(function (e) {
+        if (e[0].length > len && c + e[0].length <= l && matches(e[0], c)) { best = e[1]; len = e[0].length; }
+      });
+      if (len >= 0) c += len;
+      return best;
+    }
+    function findAmongB(list) {
+      var best = 0, len = -1;
+      list.forEach(function (e) {
+        if (e[0].length > len && c - e[0].length >= lb && matches(e[0], c - e[0].length)) { best = e[1]; len = e[0].length; }
+      });
+      if (len >= 0) c -= len;
+      return best;
+    }
+    function shortv() {
+      var v = l - c;
+      if (outGb(G_v_WXY, 89, 121) && inGb(G_v, 97, 121) && outGb(G_v, 97, 121)) return true;
+      c = l - v;
+      if (outGb(G_v, 97, 121) && inGb(G_v, 97, 121) && c <= lb) return true;
+      c = l - v;
+      return eqSb("past");
+    }
+    function yToUpper(from, to) {
+      // repeat ( goto (from ['to-be-replaced']) <- to ): used for y → Y and back.
+      for (;;) {
+        var v = c, found = false;
+        for (;;) {
+          var w = c;
+          if (from === null || inG(G_v, 97, 121)) {
+            bra = c;
+            if (eqS(to[0])) { ket = c; c = w; found = true; break; }
+          }
+          c = w;
+          if (c >= l) break;
+          c++;
+        }
+        if (!found) { c = v; return; }
+        sliceFrom(to[1]);
+        yFound = true;
+      }
+    }
+
+    var v1 = c;
+    bra = c;
+    av = findAmong(A11);
+    if (av !== 0) {
+      ket = c;
+      if (c >= l) {
+        if (av > 0) sliceFrom(A11_TO[av]);
+        return s.join("");
+      }
+    }
+    c = v1;
+    if (!hop(3)) return s.join("");
+    c = v1;
+    // Prelude: initial apostrophe, initial y and y after a vowel become Y.
+    bra = c;
+    if (eqS("'")) { ket = c; sliceDel(); }
+    c = v1;
+    bra = c;
+    if (eqS("y")) { ket = c; sliceFrom("Y"); yFound = true; }
+    c = v1;
+    yToUpper("v", ["y", "Y"]);
+    c = v1;
+    // Regions.
+    p1 = l; p2 = l;
+    mark: {
+      if (findAmong(A0) === 0) {
+        c = v1;
+        if (!goOut(G_v, 97, 121)) break mark;
+        c++;
+        if (!goIn(G_v, 97, 121)) break mark;
+        c++;
+      }
+      p1 = c;
+      if (!goOut(G_v, 97, 121)) break mark;
+      c++;
+      if (!goIn(G_v, 97, 121)) break mark;
+      c++;
+      p2 = c;
+    }
+    c = v1;
+    lb = c; c = l;
+
+    // Step 0 and 1a.
+    var v9 = l - c;
+    step1a: {
+      var v10 = l - c;
+      ket = c;
+      if (findAmongB(A1) === 0) c = l - v10; else { bra = c; sliceDel(); }
+      ket = c;
+      av = findAmongB(A2);
+      if (av === 0) break step1a;
+      bra = c;
+      if (av === 1) sliceFrom("ss");
+      else if (av === 2) {
+        var v11 = l - c;
+        if (hopBack(2)) sliceFrom("i"); else { c = l - v11; sliceFrom("ie"); }
+      } else if (av === 3) {
+        if (c <= lb) break step1a;
+        c--;
+        if (!goOutB(G_v, 97, 121)) break step1a;
+        c--;
+        sliceDel();
+      }
+    }
+    c = l - v9;
+
+    // Step 1b.
+    var v12 = l - c;
+    step1b: {
+      ket = c;
+      av = findAmongB(A5);
+      bra = c;
+      deleteSuffix: {
+        var v13 = l - c;
+        keep: {
+          if (av === 1) {
+            var v14 = l - c;
+            if (p1 <= c) {
+              var v15 = l - c;
+              if (!(findAmongB(A3) !== 0 && c <= lb)) { c = l - v15; sliceFrom("ee"); }
+            }
+            c = l - v14;
+          } else if (av === 2) {
+            break keep;
+          } else if (av === 3) {
+            av = findAmongB(A4);
+            if (av === 0) break keep;
+            if (av === 1) {
+              var v16 = l - c;
+              if (!outGb(G_v, 97, 121)) break keep;
+              if (c > lb) break keep;
+              c = l - v16;
+              bra = c;
+              sliceFrom("ie");
+            } else if (av === 2) {
+              if (c > lb) break keep;
+            }
+          }
+          break deleteSuffix;
+        }
+        c = l - v13;
+        var v17 = l - c;
+        if (!goOutB(G_v, 97, 121)) break step1b;
+        c--;
+        c = l - v17;
+        sliceDel();
+        ket = c; bra = c;
+        var v18 = l - c;
+        av = findAmongB(A6);
+        if (av === 1) { sliceFrom("e"); break step1b; }
+        if (av === 2) {
+          var v19 = l - c;
+          if (inGb(G_aeo, 97, 111) && c <= lb) break step1b;
+          c = l - v19;
+        } else if (av === 3) {
+          if (c !== p1) break step1b;
+          var v20 = l - c;
+          if (!shortv()) break step1b;
+          c = l - v20;
+          sliceFrom("e");
+          break step1b;
+        }
+        c = l - v18;
+        ket = c;
+        if (c <= lb) break step1b;
+        c--;
+        bra = c;
+        sliceDel();
+      }
+    }
+    c = l - v12;
+
+    // Step 1c.
+    var v21 = l - c;
+    step1c: {
+      ket = c;
+      if (!eqSb("y") && !eqSb("Y")) break step1c;
+      bra = c;
+      if (!outGb(G_v, 97, 121)) break step1c;
+      if (c <= lb) break step1c;
+      sliceFrom("i");
+    }
+    c = l - v21;
+
+    // Step 2.
+    var v22 = l - c;
+    step2: {
+      ket = c;
+      av = findAmongB(A7);
+      if (av === 0) break step2;
+      bra = c;
+      if (p1 > c) break step2;
+      if (av <= 13) sliceFrom(A7_TO[av]);
+      else if (av === 14) { if (!eqSb("l")) break step2; sliceFrom("og"); }
+      else if (av === 15) sliceFrom("less");
+      else if (av === 16) { if (!inGb(G_LI, 99, 116)) break step2; sliceDel(); }
+    }
+    c = l - v22;
+
+    // Step 3.
+    var v23 = l - c;
+    step3: {
+      ket = c;
+      av = findAmongB(A8);
+      if (av === 0) break step3;
+      bra = c;
+      if (p1 > c) break step3;
+      if (av <= 4) sliceFrom(A8_TO[av]);
+      else if (av === 5) sliceDel();
+      else if (av === 6) { if (p2 > c) break step3; sliceDel(); }
+    }
+    c = l - v23;
+
+    // Step 4.
+    var v24 = l - c;
+    step4: {
+      ket = c;
+      av = findAmongB(A9);
+      if (av === 0) break step4;
+      bra = c;
+      if (p2 > c) break step4;
+      if (av === 1) sliceDel();
+      else if (av === 2) { if (!eqSb("s") && !eqSb("t")) break step4; sliceDel(); }
+    }
+    c = l - v24;
+
+    // Step 5.
+    var v25 = l - c;
+    step5: {
+      ket = c;
+      av = findAmongB(A10);
+      if (av === 0) break step5;
+      bra = c;
+      if (av === 1) {
+        if (p2 > c) {
+          if (p1 > c) break step5;
+          var v26 = l - c;
+          if (shortv()) break step5;
+          c = l - v26;
+        }
+        sliceDel();
+      } else if (av === 2) {
+        if (p2 > c) break step5;
+        if (!eqSb("l")) break step5;
+        sliceDel();
+      }
+    }
+    c = l - v25;
+
+    c = lb;
+    if (yFound) yToUpper(null, ["Y", "y"]);
+    return s.join("");
+  }
+
+  function utf8Length(str) {
+    var n = 0;
+    for (var i = 0; i < str.length; i++) {
+      var code = str.charCodeAt(i);
+      if (code < 0x80) n += 1;
+      else if (code < 0x800) n += 2;
+      else if (code >= 0xd800 && code <= 0xdbff) { n += 4; i++; }
+      else n += 3;
+    }
+    return n;
+  }
+
+  function lower(word) {
+    // Per code point, like Rust's char::to_lowercase (no final-sigma context rule).
+    var out = "";
+    for (var ch of word) out += ch.toLowerCase();
+    return out;
+  }
+
+  // [{term, from, to}] with UTF-16 offsets into text.
+  function tokens(text) {
+    var re = /[\p{Alphabetic}\p{N}]+/gu, out = [], m;
+    while ((m = re.exec(text))) {
+      if (utf8Length(m[0]) >= MAX_TOKEN_BYTES) continue;
+      out.push({ term: stem(lower(m[0])), from: m.index, to: m.index + m[0].length });
+    }
+    return out;
+  }
+
+  function withinOneEdit(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var s = a.length <= b.length ? a : b, g = a.length <= b.length ? b : a;
+    if (g.length - s.length > 1) return false;
+    var p = 0;
+    while (p < s.length && s[p] === g[p]) p++;
+    var rest = function (x, from) { return x.slice(from).join("\u0000"); };
+    if (s.length === g.length) {
+      if (p === s.length) return true;
+      if (rest(s, p + 1) === rest(g, p + 1)) return true;
+      return p + 1 < s.length && s[p] === g[p + 1] && s[p + 1] === g[p] && rest(s, p + 2) === rest(g, p + 2);
+    }
+    return rest(s, p) === rest(g, p + 1);
+  }
+
+  // Same rules as src/search/query.rs `parse`: quoted phrases, words; a word that splits
+  // into several terms is a phrase.
+  function parseQuery(text) {
+    var clauses = [];
+    text.split('"').forEach(function (part, i) {
+      var pieces = i % 2 === 1 ? [part] : part.split(/\s+/);
+      pieces.forEach(function (piece) {
+        var terms = tokens(piece).map(function (t) { return t.term; });
+        if (terms.length === 1) clauses.push({ word: terms[0] });
+        else if (terms.length > 1) clauses.push({ phrase: terms });
+      });
+    });
+    return clauses;
+  }
+
+  // ---- 2. Engine ---------------------------------------------------------------------
+  function shardKey(term) { return Array.from(term).slice(0, 2).join(""); }
+  function hex(str) {
+    return Array.from(new TextEncoder().encode(str), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  // load(path) → Promise<ArrayBuffer>; paths are relative to the index folder.
+  function Engine(load) {
+    var cache = {};
+    function json(path) {
+      if (!cache[path]) {
+        cache[path] = load(path).then(function (buf) {
+          var bytes = new Uint8Array(buf);
+          if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+            var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+            return new Response(stream).text().then(JSON.parse);
+          }
+          return JSON.parse(new TextDecoder().decode(bytes));
+        });
+        cache[path].catch(function () { delete cache[path]; });
+      }
+      return cache[path];
+    }
+    var self = {};
+    self.manifest = function () { return json("manifest.json.gz"); };
+    self.columns = function () { return json("columns.json.gz"); };
+    // Fetched without waiting for the manifest (one round trip less); a word no shard
+    // holds is simply a missing file.
+    self.shard = function (key) {
+      return json("t/" + hex(key) + ".json.gz").catch(function (e) {
+        if (e && e.missing) return {};
+        throw e;
+      });
+    };
+    // Map ord → score for one term.
+    self.postings = function (term) {
+      var key = shardKey(term);
+      return self.shard(key).then(function (shard) {
+        var e = shard[term];
+        if (!e) return new Map();
+        var list = typeof e[2] === "number" ? json("p/" + hex(term) + ".json.gz") : Promise.resolve(e[2]);
+        return list.then(function (p) {
+          var out = new Map(), ord = 0;
+          for (var i = 0; i < p.length; i += 2) {
+            ord = i === 0 ? p[0] : ord + p[i];
+            out.set(ord, (p[i + 1] / 255) * e[1]);
+          }
+          return out;
+        });
+      });
+    };
+    // Exact term, else prefix expansions, else one-typo neighbours (query.rs `resolve`).
+    self.resolve = function (clause) {
+      if (clause.phrase) return Promise.resolve({ typed: clause.phrase.join(" "), terms: clause.phrase, phrase: true });
+      var term = clause.word;
+      return self.shard(shardKey(term)).then(function (shard) {
+        if (shard[term]) return { typed: term, terms: [term] };
+        var len = Array.from(term).length, names = Object.keys(shard);
+        var best = function (list) {
+          return list.sort(function (a, b) { return shard[b][0] - shard[a][0] || (a < b ? -1 : a > b ? 1 : 0); }).slice(0, MAX_EXPANSIONS);
+        };
+        var terms = [];
+        if (len >= 2) {
+          terms = best(names.filter(function (t) { return t !== term && t.lastIndexOf(term, 0) === 0; }));
+          if (!terms.length && len >= 4) terms = best(names.filter(function (t) { return withinOneEdit(t, term); }));
+        }
+        return { typed: term, terms: terms };
+      });
+    };
+    self.sortColumns = function () { return json("sort.json.gz"); };
+    self.block = function (b) { return json("d/" + b + ".json.gz"); };
+
+    // opts: {q, filters: {category, service, severity, year}, sort, limit}
+    self.search = function (opts) {
+      var clauses = parseQuery(opts.q || "");
+      // Common words keep their postings in their own file: ask for it now, in parallel
+      // with the shard, rather than after reading the shard. A 404 means "inline".
+      clauses.forEach(function (c) {
+        if (c.word && c.word.length >= 3) json("p/" + hex(c.word) + ".json.gz").catch(function () {});
+      });
+      var needSort = opts.sort === "duration" || opts.sort === "impact";
+      return Promise.all([self.manifest(), self.columns(), needSort ? self.sortColumns() : null,
+        Promise.all(clauses.map(self.resolve))]).then(function (r) {
+        var manifest = r[0], cols = r[1], sortCols = r[2], resolved = r[3];
+        if (!clauses.length || resolved.some(function (x) { return !x.terms.length; })) {
+          return finish(manifest, cols, sortCols, resolved, new Map());
+        }
+        return Promise.all(resolved.map(function (res) {
+          return Promise.all(res.terms.map(self.postings)).then(function (maps) {
+            if (res.phrase) {
+              // No positions in the static index: a phrase needs all its words.
+              return maps.reduce(function (acc, m) {
+                var out = new Map();
+                acc.forEach(function (s, ord) { if (m.has(ord)) out.set(ord, s + m.get(ord)); });
+                return out;
+              });
+            }
+            var sum = new Map();
+            maps.forEach(function (m) { m.forEach(function (s, ord) { sum.set(ord, (sum.get(ord) || 0) + s); }); });
+            return sum;
+          });
+        })).then(function (groups) {
+          groups.sort(function (a, b) { return a.size - b.size; });
+          var scores = groups[0];
+          groups.slice(1).forEach(function (g) {
+            var out = new Map();
+            scores.forEach(function (s, ord) { if (g.has(ord)) out.set(ord, s + g.get(ord)); });
+            scores = out;
+          });
+          return finish(manifest, cols, sortCols, resolved, scores);
+        });
+      });
+
+      function finish(manifest, cols, sortCols, resolved, scores) {
+        var filters = opts.filters || {}, kinds = ["category", "service", "severity", "year"];
+        var wanted = {};
+        kinds.forEach(function (k) {
+          var slug = filters[k];
+          wanted[k] = slug ? manifest.facets[k].findIndex(function (v) { return v[0] === slug; }) : null;
+        });
+        var has = function (k, ord) {
+          var w = wanted[k];
+          if (w === null) return true;
+          var v = cols[k][ord];
+          return Array.isArray(v) ? v.indexOf(w) >= 0 : v === w;
+        };
+        var counts = {};
+        kinds.forEach(function (k) { counts[k] = new Map(); });
+        var hits = [];
+        scores.forEach(function (score, ord) {
+          var fails = kinds.filter(function (k) { return !has(k, ord); });
+          if (fails.length === 0) hits.push({ ord: ord, score: score });
+          kinds.forEach(function (k) {
+            if (fails.length === 0 || (fails.length === 1 && fails[0] === k)) {
+              var v = cols[k][ord];
+              (Array.isArray(v) ? v : [v]).forEach(function (i) {
+                if (i >= 0) counts[k].set(i, (counts[k].get(i) || 0) + 1);
+              });
+            }
+          });
+        });
+        var desc = function (col) {
+          return function (a, b) {
+            var x = col[a.ord], y = col[b.ord];
+            if (x === null && y === null) return a.ord - b.ord;
+            if (x === null) return 1;
+            if (y === null) return -1;
+            return y - x || a.ord - b.ord;
+          };
+        };
+        if (opts.sort === "date") hits.sort(function (a, b) { return a.ord - b.ord; });
+        else if (opts.sort === "duration") hits.sort(desc(sortCols.duration));
+        else if (opts.sort === "impact") hits.sort(desc(sortCols.impact));
+        else hits.sort(function (a, b) { return b.score - a.score || a.ord - b.ord; });
+        var facets = {};
+        kinds.forEach(function (k) {
+          facets[k] = manifest.facets[k].map(function (v, i) { return [v[0], v[1], counts[k].get(i) || 0]; });
+        });
+        var shown = hits.slice(0, opts.limit || 20);
+        var terms = [];
+        resolved.forEach(function (x) { terms = terms.concat(x.terms); });
+        return Promise.all(shown.map(function (h) {
+          return self.block(Math.floor(h.ord / manifest.block)).then(function (rows) {
+            var d = rows[h.ord % manifest.block];
+            return {
+              ord: h.ord, score: h.score, title: d[0], url: d[1], date: d[2], category: d[3],
+              services: d[4] ? d[4].split(", ") : [], severity: d[5], duration: d[6], impact: d[7],
+              titleHighlights: highlight(d[0], terms), snippet: snippet(d[8], terms)
+            };
+          });
+        })).then(function (out) {
+          return { total: hits.length, query: resolved, hits: out, facets: facets };
+        });
+      }
+    };
+    return self;
+  }
+
+  // Ranges [from, to) (UTF-16) of the tokens of text whose term is one of terms.
+  function highlight(text, terms) {
+    return tokens(text).filter(function (t) { return terms.indexOf(t.term) >= 0; })
+      .map(function (t) { return [t.from, t.to]; });
+  }
+
+  // A window of text around the first match, with the matches marked.
+  function snippet(text, terms, width) {
+    width = width || 200;
+    var marks = highlight(text, terms);
+    var start = 0;
+    if (marks.length && text.length > width && marks[0][0] > width / 3) {
+      start = text.lastIndexOf(" ", marks[0][0] - 40) + 1;
+    }
+    var end = Math.min(text.length, start + width);
+    if (end < text.length) { var sp = text.lastIndexOf(" ", end); if (sp > start) end = sp; }
+    var prefix = start > 0 ? "…" : "";
+    var body = prefix + text.slice(start, end) + (end < text.length && !/…$/.test(text.slice(start, end)) ? "…" : "");
+    var shift = prefix.length - start;
+    return {
+      text: body,
+      highlights: marks.filter(function (m) { return m[0] >= start && m[1] <= end; })
+        .map(function (m) { return [m[0] + shift, m[1] + shift]; })
+    };
+  }
+
+  var api = { tokens: tokens, stem: stem, parseQuery: parseQuery, withinOneEdit: withinOneEdit, Engine: Engine, snippet: snippet, highlight: highlight };
+  if (typeof module === "object" && module.exports) module.exports = api;
+  root.incidexSearch = api;
+
+  // ---- 3. The page -------------------------------------------------------------------
+  if (typeof document === "undefined") return;
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  var input = document.getElementById("search-q");
+  var sortSelect = document.getElementById("search-sort");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var facetBox = document.getElementById("search-facets");
+  var more = document.getElementById("search-more");
+  var siteRoot = form.getAttribute("data-root") || "../";
+  var indexBase = form.getAttribute("data-index") || "index/";
+  var apiMeta = document.querySelector('meta[name="incidex-search-api"]');
+  var PAGE = 10;
+  var FACETS = [["category", "Category"], ["service", "Service"], ["year", "Year"], ["severity", "Severity"]];
+  var state = { q: "", sort: "relevance", filters: {}, limit: PAGE };
+
+  var engine = Engine(function (path) {
+    return fetch(indexBase + path).then(function (r) {
+      if (!r.ok) {
+        var e = new Error(path + ": HTTP " + r.status);
+        e.missing = r.status === 404;
+        throw e;
+      }
+      return r.arrayBuffer();
+    });
+  });
+
+  // A server (incidex serve) may answer instead: same result shape as `search --json`.
+  function viaApi(opts) {
+    var p = new URLSearchParams({ q: opts.q, sort: opts.sort, limit: String(opts.limit) });
+    Object.keys(opts.filters).forEach(function (k) { if (opts.filters[k]) p.set(k, opts.filters[k]); });
+    return fetch(apiMeta.getAttribute("content") + "?" + p).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (res) {
+      res.hits.forEach(function (h) {
+        // The API's highlights are in characters; the page works in UTF-16 units.
+        var toUnits = function (text, ranges) {
+          var chars = Array.from(text), at = [0];
+          chars.forEach(function (ch, i) { at[i + 1] = at[i] + ch.length; });
+          return ranges.map(function (r) { return [at[r[0]], at[r[1]]]; });
+        };
+        h.snippet = { text: h.snippet.text, highlights: toUnits(h.snippet.text, h.snippet.highlights) };
+        h.titleHighlights = h.title_highlights ? toUnits(h.title, h.title_highlights) : [];
+      });
+      return res;
+    });
+  }
+
+  function run(opts) {
+    if (apiMeta) return viaApi(opts).catch(function () { return engine.search(opts); });
+    return engine.search(opts);
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.appendChild(document.createTextNode(text));
+    return e;
+  }
+
+  // Text with <mark>s, built from text nodes only.
+  function marked(parent, text, ranges) {
+    var at = 0;
+    ranges.forEach(function (r) {
+      if (r[0] < at) return;
+      if (r[0] > at) parent.appendChild(document.createTextNode(text.slice(at, r[0])));
+      parent.appendChild(el("mark", null, text.slice(r[0], r[1])));
+      at = r[1];
+    });
+    if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
+    return parent;
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  function renderFacets(facets) {
+    clear(facetBox);
+    FACETS.forEach(function (f) {
+      var values = (facets[f[0]] || []).filter(function (v) { return v[2] > 0 || state.filters[f[0]] === v[0]; });
+      if (!values.length) return;
+      var group = el("div", "facet");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", f[1]);
+      group.appendChild(el("h2", null, f[1]));
+      var ul = el("ul");
+      values.slice(0, 12).forEach(function (v) {
+        var li = el("li");
+        var b = el("button", "facet-value");
+        b.type = "button";
+        b.setAttribute("data-facet", f[0]);
+        b.setAttribute("data-value", v[0]);
+        b.setAttribute("aria-pressed", state.filters[f[0]] === v[0] ? "true" : "false");
+        b.appendChild(el("span", "facet-name", v[1]));
+        b.appendChild(el("span", "count", String(v[2])));
+        b.addEventListener("click", function () {
+          state.filters[f[0]] = state.filters[f[0]] === v[0] ? undefined : v[0];
+          state.limit = PAGE;
+          update(true);
+        });
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+      group.appendChild(ul);
+      facetBox.appendChild(group);
+    });
+  }
+
+  function renderResults(res) {
+    clear(list);
+    res.hits.forEach(function (h) {
+      var li = el("li", "search-result");
+      var a = el("a", "result-title");
+      a.href = siteRoot + h.url;
+      marked(a, h.title, h.titleHighlights || []);
+      li.appendChild(a);
+      var meta = [h.date, h.category, h.services.join(", "), h.severity, h.duration, h.impact]
+        .filter(function (x) { return x; }).join(" · ");
+      if (meta) li.appendChild(el("p", "result-meta", meta));
+      li.appendChild(marked(el("p", "snippet"), h.snippet.text, h.snippet.highlights));
+      list.appendChild(li);
+    });
+    var n = res.total;
+    status.textContent = state.q.trim() === "" ? "" :
+      n === 0 ? "No postmortems match." :
+      n + " postmortem" + (n === 1 ? "" : "s") + (n > res.hits.length ? ", showing the first " + res.hits.length : "");
+  }
+
+  function toUrl() {
+    var p = new URLSearchParams();
+    if (state.q) p.set("q", state.q);
+    FACETS.forEach(function (f) { if (state.filters[f[0]]) p.set(f[0], state.filters[f[0]]); });
+    if (state.sort !== "relevance") p.set("sort", state.sort);
+    var qs = p.toString();
+    return location.pathname + (qs ? "?" + qs : "");
+  }
+
+  var seq = 0, first = true;
+  function update(push) {
+    var mine = ++seq;
+    history[push ? "pushState" : "replaceState"](null, "", toUrl());
+    if (state.q.trim() === "") {
+      clear(list); clear(facetBox); status.textContent = "";
+      if (more) more.hidden = true;
+      return Promise.resolve();
+    }
+    status.textContent = "Searching…";
+    return run({ q: state.q, filters: state.filters, sort: state.sort, limit: state.limit }).then(function (res) {
+      if (mine !== seq) return;
+      renderFacets(res.facets || {});
+      renderResults(res);
+      if (more) more.hidden = res.total <= res.hits.length;
+      if (first && window.performance && performance.mark) { first = false; performance.mark("incidex-search-results"); }
+      document.documentElement.setAttribute("data-search-done", String(mine));
+    }).catch(function (e) {
+      if (mine !== seq) return;
+      status.textContent = "Search failed: " + e.message;
+    });
+  }
+
+  function fromUrl() {
+    var p = new URLSearchParams(location.search);
+    state.q = p.get("q") || "";
+    state.sort = p.get("sort") || "relevance";
+    state.filters = {};
+    state.limit = PAGE;
+    FACETS.forEach(function (f) { if (p.get(f[0])) state.filters[f[0]] = p.get(f[0]); });
+    input.value = state.q;
+    sortSelect.value = state.sort;
+  }
+
+  var timer;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { state.q = input.value; state.limit = PAGE; update(false); }, 60);
+  });
+  sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; state.limit = PAGE; update(true); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; state.limit = PAGE; update(true); });
+  if (more) more.addEventListener("click", function () { state.limit += 2 * PAGE; update(false); });
+  window.addEventListener("popstate", function () { fromUrl(); update(false); });
+  document.addEventListener("keydown", function (e) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a.result-title"));
+    var i = links.indexOf(document.activeElement);
+    if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); input.select(); }
+    else if (e.key === "ArrowDown" && (document.activeElement === input || i >= 0) && links.length) {
+      e.preventDefault(); links[Math.min(i + 1, links.length - 1)].focus();
+    } else if (e.key === "ArrowUp" && i >= 0) {
+      e.preventDefault(); (i === 0 ? input : links[i - 1]).focus();
+    } else if (e.key === "Escape" && document.activeElement === input) {
+      input.value = ""; state.q = ""; update(false);
+    }
+  });
+  fromUrl();
+  update(false);
+})(typeof window !== "undefined" ? window : globalThis);
