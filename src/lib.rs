@@ -14,5 +14,6 @@ pub mod output;
 pub mod parse;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod slug;

@@ -54,7 +54,6 @@ pub const FILES_DIR: &str = "files";
 /// Read, parse and extract every postmortem under `content`.
 pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError> {
     let found = discover::discover(content)?;
-    let mut diagnostics = found.diagnostics;
     let cx = Context {
         config: opts.config,
         today: opts.today,
@@ -62,13 +61,24 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
 
     let results: Vec<(Option<Postmortem>, Vec<Diagnostic>)> =
         found.postmortems.par_iter().map(|f| load_file(f, &cx)).collect();
+    Ok(assemble(results, found.assets, found.diagnostics, opts.include_drafts))
+}
 
-    let mut postmortems = Vec::with_capacity(results.len());
+/// Turn per-file results (from [`load_file`], fresh or cached) into a [`Loaded`]: drop
+/// drafts unless wanted, build the archive, gather and sort every diagnostic. `load` and
+/// `serve`'s incremental rebuild share this, so both see the same site.
+pub fn assemble(
+    results: impl IntoIterator<Item = (Option<Postmortem>, Vec<Diagnostic>)>,
+    assets: Vec<Found>,
+    mut diagnostics: Vec<Diagnostic>,
+    include_drafts: bool,
+) -> Loaded {
+    let mut postmortems = Vec::new();
     let mut drafts_skipped = 0;
     for (pm, diags) in results {
         diagnostics.extend(diags);
         if let Some(pm) = pm {
-            if pm.draft && !opts.include_drafts {
+            if pm.draft && !include_drafts {
                 drafts_skipped += 1;
             } else {
                 postmortems.push(pm);
@@ -78,12 +88,12 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
     let archive = Archive::new(postmortems);
     diagnostics.extend(archive.diagnostics.iter().cloned());
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
-    Ok(Loaded {
+    Loaded {
         archive,
-        assets: found.assets,
+        assets,
         diagnostics,
         drafts_skipped,
-    })
+    }
 }
 
 /// Parse and extract one file. Never fails: problems are diagnostics.
@@ -228,12 +238,8 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     let config = opts.load.config;
     let theme = Theme::load(config.theme.as_deref())?;
     let loaded = load(opts.content, &opts.load)?;
-    let mut files = render::render_site(&loaded.archive, &theme, config)?;
+    let files = site_files(&loaded, &theme, config)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    for a in &loaded.assets {
-        files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     output::write_site(opts.output, &files)?;
     Ok(BuildReport {
         postmortems: loaded.archive.len(),
@@ -245,7 +251,19 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     })
 }
 
-fn absolute(p: &Path) -> std::io::Result<PathBuf> {
+/// Every file of the site for a loaded archive: rendered pages, theme statics and the
+/// content's assets under `files/`, sorted by path. What `build` writes and `serve` serves.
+pub fn site_files(loaded: &Loaded, theme: &Theme, config: &Config) -> Result<Vec<OutputFile>, ThemeError> {
+    let mut files = render::render_site(&loaded.archive, theme, config)?;
+    for a in &loaded.assets {
+        files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `p` made absolute against the working folder, `.` and `..` removed lexically.
+pub fn absolute(p: &Path) -> std::io::Result<PathBuf> {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {

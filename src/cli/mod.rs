@@ -3,6 +3,7 @@
 
 mod init;
 mod inspect;
+mod serve;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
@@ -79,6 +80,8 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Preview the site: build, serve on localhost, rebuild and reload pages on every save.
+    Serve(serve::ServeArgs),
     /// Start a new archive: incidex.yaml with every option, and content/ with an example.
     Init {
         /// Folder to initialise (default: the current folder).
@@ -117,6 +120,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::New { title, content, date } => init::new_postmortem(&title, &content, date.as_deref()),
         Command::Init { dir } => init::init(&dir),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

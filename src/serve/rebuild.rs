@@ -1,0 +1,297 @@
+//! Rebuild: the site again after a change, re-reading only the files that changed.
+//!
+//! Owns the cache of loaded postmortems, keyed by content-relative path and stamped with the
+//! file's size and modification time: a file whose stamp is unchanged is not read again.
+//! Everything after loading is the ordinary pipeline (`site::assemble`, `site::site_files`),
+//! so `serve` shows exactly what `build` writes. The whole site is re-rendered from the
+//! cached postmortems on each rebuild (see README for how long that takes on a large
+//! archive). It does not serve, watch or print.
+
+use super::overlay::Problems;
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::Diagnostic;
+use crate::discover::{self, Found};
+use crate::extract::Context;
+use crate::model::Postmortem;
+use crate::output::{self, OutputFile};
+use crate::render::theme::Theme;
+use crate::site;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What the watcher saw; decides how much is reloaded.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Changes {
+    pub content: bool,
+    pub theme: bool,
+    pub config: bool,
+}
+
+impl Changes {
+    pub fn any(&self) -> bool {
+        self.content || self.theme || self.config
+    }
+}
+
+/// Where the site comes from.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub content: PathBuf,
+    /// The config file, and whether it must exist (named with `--config`).
+    pub config: PathBuf,
+    pub config_required: bool,
+    pub include_drafts: bool,
+    pub today: jiff::civil::Date,
+    /// Replaces the config's `base_url` (the server's own address).
+    pub base_url: Option<String>,
+    /// Also write each good build here, like `incidex build` (optional, slower).
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Cached {
+    /// `None` forces a re-read (set for files the archive dropped as duplicate slugs).
+    stamp: Option<Stamp>,
+    postmortem: Option<Postmortem>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A finished rebuild: the files to serve, or why there are none this time.
+#[derive(Debug)]
+pub struct Outcome {
+    /// `None` when the rebuild failed (see `problems.fatal`); keep serving the last site.
+    pub files: Option<Vec<OutputFile>>,
+    pub problems: Problems,
+    pub report: Report,
+}
+
+/// Numbers for the line printed after each rebuild.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub postmortems: usize,
+    pub files: usize,
+    /// Postmortems read and parsed in this rebuild (all of them the first time).
+    pub reparsed: usize,
+    pub drafts_skipped: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// Writing to `--output` failed (the served site is still fine).
+    pub output_error: Option<String>,
+}
+
+/// Holds everything between rebuilds.
+pub struct Rebuilder {
+    sources: Sources,
+    config: Option<Config>,
+    theme: Option<Theme>,
+    cache: BTreeMap<String, Cached>,
+    /// Files edited since the first build: their errors go on the overlay.
+    touched: BTreeSet<String>,
+    first_done: bool,
+}
+
+impl Rebuilder {
+    pub fn new(sources: Sources) -> Self {
+        Rebuilder {
+            sources,
+            config: None,
+            theme: None,
+            cache: BTreeMap::new(),
+            touched: BTreeSet::new(),
+            first_done: false,
+        }
+    }
+
+    /// The config in force (after the last good load), for the watcher's theme folder.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// Folders whose files may be served from disk.
+    pub fn served_roots(&self) -> Vec<PathBuf> {
+        let mut roots = vec![self.sources.content.clone()];
+        if let Some(t) = self.config.as_ref().and_then(|c| c.theme.clone()) {
+            roots.push(t);
+        }
+        roots
+    }
+
+    fn load_config(&self) -> Result<Config, ConfigError> {
+        let mut config = Config::load(&self.sources.config, self.sources.config_required)?;
+        if let Some(url) = &self.sources.base_url {
+            config.base_url = url.clone();
+        }
+        Ok(config)
+    }
+
+    /// Bring the site up to date with the files. The first call loads everything.
+    pub fn rebuild(&mut self, changes: Changes) -> Outcome {
+        let started = Instant::now();
+        let mut report = Report::default();
+        let fail = |message: String, report: Report, touched: &BTreeSet<String>, cache: &BTreeMap<_, _>| {
+            Outcome {
+                files: None,
+                problems: Problems {
+                    fatal: Some(message),
+                    errors: touched_errors(touched, cache),
+                },
+                report,
+            }
+        };
+
+        if self.config.is_none() || changes.config {
+            match self.load_config() {
+                Ok(c) => {
+                    // Extraction depends on the config (taxonomy, zone): re-read everything.
+                    self.cache.clear();
+                    self.theme = None;
+                    self.config = Some(c);
+                }
+                Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+            }
+        }
+        let config = self.config.as_ref().expect("config loaded above");
+        if self.theme.is_none() || changes.theme {
+            match Theme::load(config.theme.as_deref()) {
+                Ok(t) => self.theme = Some(t),
+                Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+            }
+        }
+        let theme = self.theme.as_ref().expect("theme loaded above");
+
+        let found = match discover::discover(&self.sources.content) {
+            Ok(f) => f,
+            Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+        };
+
+        // Which files changed since the last rebuild?
+        let present: BTreeSet<&str> = found.postmortems.iter().map(|f| f.rel.as_str()).collect();
+        self.cache.retain(|rel, _| present.contains(rel.as_str()));
+        self.touched.retain(|rel| present.contains(rel.as_str()));
+        let stale: Vec<(&Found, Option<Stamp>)> = found
+            .postmortems
+            .iter()
+            .map(|f| (f, Stamp::of(&f.abs)))
+            .filter(|(f, stamp)| {
+                self.cache
+                    .get(&f.rel)
+                    .is_none_or(|c| c.stamp.is_none() || c.stamp != *stamp)
+            })
+            .collect();
+        let cx = Context {
+            config,
+            today: self.sources.today,
+        };
+        let fresh: Vec<(String, Cached)> = stale
+            .par_iter()
+            .map(|(f, stamp)| {
+                let (postmortem, diagnostics) = site::load_file(f, &cx);
+                (
+                    f.rel.clone(),
+                    Cached {
+                        stamp: *stamp,
+                        postmortem,
+                        diagnostics,
+                    },
+                )
+            })
+            .collect();
+        report.reparsed = fresh.len();
+        for (rel, cached) in fresh {
+            if self.first_done {
+                self.touched.insert(rel.clone());
+            }
+            self.cache.insert(rel, cached);
+        }
+        self.first_done = true;
+
+        // Lend the cached postmortems to the pipeline, then take them back. Those that do
+        // not come back (drafts left out, duplicate slugs) are read again next time.
+        let mut lent: BTreeSet<String> = BTreeSet::new();
+        let results: Vec<_> = self
+            .cache
+            .iter_mut()
+            .map(|(rel, c)| {
+                if c.postmortem.is_some() {
+                    lent.insert(rel.clone());
+                }
+                (c.postmortem.take(), c.diagnostics.clone())
+            })
+            .collect();
+        let loaded = site::assemble(
+            results,
+            found.assets,
+            found.diagnostics,
+            self.sources.include_drafts,
+        );
+        let files = site::site_files(&loaded, theme, config);
+        let site::Loaded {
+            archive,
+            diagnostics,
+            drafts_skipped,
+            ..
+        } = loaded;
+        report.postmortems = archive.len();
+        report.drafts_skipped = drafts_skipped;
+        for pm in archive.postmortems {
+            if let Some(c) = self.cache.get_mut(&pm.path) {
+                c.postmortem = Some(pm);
+            }
+        }
+        for rel in lent {
+            if let Some(c) = self.cache.get_mut(&rel).filter(|c| c.postmortem.is_none()) {
+                c.stamp = None;
+            }
+        }
+        report.diagnostics = diagnostics;
+        let files = match files {
+            Ok(f) => f,
+            Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+        };
+        report.files = files.len();
+        if let Some(out) = &self.sources.output {
+            if let Err(e) = output::write_site(out, &files) {
+                report.output_error = Some(e.to_string());
+            }
+        }
+        report.elapsed = started.elapsed();
+        Outcome {
+            files: Some(files),
+            problems: Problems {
+                fatal: None,
+                errors: touched_errors(&self.touched, &self.cache),
+            },
+            report,
+        }
+    }
+}
+
+fn touched_errors(touched: &BTreeSet<String>, cache: &BTreeMap<String, Cached>) -> Vec<Diagnostic> {
+    touched
+        .iter()
+        .filter_map(|rel| cache.get(rel))
+        .flat_map(|c| c.diagnostics.iter().filter(|d| d.is_error()).cloned())
+        .collect()
+}
