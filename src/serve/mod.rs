@@ -137,18 +137,11 @@ impl Serve {
             config.and_then(|c| c.theme.as_deref()),
             &sources.config,
         );
-        let (watcher, changes) = watch::start(&watched)?;
+        let watcher = watch::Watcher::start(watched)?;
         let rebuild_thread = std::thread::Builder::new()
             .name("incidex-rebuild".into())
             .spawn(move || {
-                rebuild_loop(
-                    rebuilder,
-                    changes,
-                    &mut generations,
-                    site_tx,
-                    on_event,
-                    watcher,
-                )
+                rebuild_loop(rebuilder, watcher, &mut generations, site_tx, on_event)
             })?;
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -183,8 +176,8 @@ impl Serve {
             }
         });
         runtime.shutdown_timeout(Duration::from_millis(200));
-        // The rebuild thread ends when the watcher (which it owns) sees its channel close;
-        // it is not joined, so a long rebuild in progress does not delay exit.
+        // The rebuild thread notices the server is gone within a fraction of a second; it is
+        // not joined, so a long rebuild in progress does not delay exit.
         drop(rebuild_thread);
         Ok(result?)
     }
@@ -192,20 +185,12 @@ impl Serve {
 
 fn rebuild_loop<E: FnMut(Event)>(
     mut rebuilder: Rebuilder,
-    changes: std::sync::mpsc::Receiver<Changes>,
+    mut watcher: watch::Watcher,
     generations: &mut Generations,
     site: tokio::sync::watch::Sender<Arc<Snapshot>>,
     mut on_event: E,
-    mut watcher: notify_debouncer_mini::Debouncer<notify::RecommendedWatcher>,
 ) {
-    while let Ok(first) = changes.recv() {
-        // Fold everything already queued into this rebuild.
-        let mut c = first;
-        while let Ok(more) = changes.try_recv() {
-            c.content |= more.content;
-            c.theme |= more.theme;
-            c.config |= more.config;
-        }
+    while let Some(c) = watcher.next(|| site.is_closed()) {
         let old_theme = rebuilder.config().and_then(|cfg| cfg.theme.clone());
         let Outcome {
             files,
@@ -215,13 +200,7 @@ fn rebuild_loop<E: FnMut(Event)>(
         let new_theme = rebuilder.config().and_then(|cfg| cfg.theme.clone());
         if new_theme != old_theme {
             // A config edit pointed at another theme folder: watch that one instead.
-            let w = watcher.watcher();
-            if let Some(t) = &old_theme {
-                let _ = w.unwatch(t);
-            }
-            if let Some(t) = &new_theme {
-                let _ = w.watch(t, notify::RecursiveMode::Recursive);
-            }
+            watcher.set_theme(new_theme.as_deref());
         }
         let generation = generations.next();
         let overlay = problems.html();
@@ -240,9 +219,6 @@ fn rebuild_loop<E: FnMut(Event)>(
             }
         };
         on_event(event);
-        if site.is_closed() {
-            break;
-        }
     }
 }
 

@@ -1,20 +1,28 @@
 //! Watch: turn file-system events into "what needs rebuilding".
 //!
-//! Owns the watcher (notify, debounced so an editor's save burst becomes one rebuild) over the
-//! content folder, the theme folder and the config file, and the rules for which paths
-//! matter (editor swap and backup files do not). It does not rebuild: it reports
-//! [`Changes`] over a channel.
+//! Owns the watcher (notify) over the content folder, the theme folder and the config file,
+//! the rules for which events matter (writes, creations, removals, renames; not reads, and
+//! not editor swap or backup files), and the debouncing that folds an editor's save burst
+//! into one rebuild. It does not rebuild: [`Watcher::next`] reports [`Changes`].
+//!
+//! Debouncing is done here rather than with notify's debouncer crates because they do not
+//! let us drop read events (notify reports the rebuild's own directory walk as accesses,
+//! which would start the next rebuild: a loop).
 
 use super::rebuild::Changes;
-use notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Long enough to fold an editor's write-rename-chmod burst into one event, short enough to
 /// stay well inside the 100 ms save-to-reload budget.
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// A steady stream of events (a build tool writing into content/) still gets a rebuild
+/// this often.
+pub const MAX_DELAY: Duration = Duration::from_millis(250);
 
 /// The paths being watched, absolute and with symlinks resolved (events come that way).
 #[derive(Debug, Clone)]
@@ -67,37 +75,102 @@ fn is_noise(rel: &Path) -> bool {
     })
 }
 
-/// Start watching; changes arrive on the returned channel. Dropping the debouncer stops it.
-pub fn start(
-    watched: &Watched,
-) -> Result<(Debouncer<notify::RecommendedWatcher>, mpsc::Receiver<Changes>), notify::Error> {
-    let (tx, rx) = mpsc::channel();
-    let classify = watched.clone();
-    let mut debouncer = new_debouncer(DEBOUNCE, move |res: DebounceEventResult| {
-        let Ok(events) = res else { return };
+/// Does this event change anything on disk?
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+/// A running watcher. Dropping it stops watching.
+pub struct Watcher {
+    watched: Watched,
+    inner: notify::RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<Event>>,
+}
+
+impl Watcher {
+    pub fn start(watched: Watched) -> Result<Watcher, notify::Error> {
+        let (tx, events) = mpsc::channel();
+        let mut inner = notify::recommended_watcher(tx)?;
+        inner.watch(&watched.content, RecursiveMode::Recursive)?;
+        if let Some(t) = &watched.theme {
+            inner.watch(t, RecursiveMode::Recursive)?;
+        }
+        if let Some(dir) = watched.config.parent() {
+            // The folder, not the file: editors save by writing a new file and renaming it.
+            if dir.is_dir() && !dir.starts_with(&watched.content) {
+                inner.watch(dir, RecursiveMode::NonRecursive)?;
+            }
+        }
+        Ok(Watcher {
+            watched,
+            inner,
+            events,
+        })
+    }
+
+    /// Watch another theme folder (the config now names a different one).
+    pub fn set_theme(&mut self, theme: Option<&Path>) {
+        if let Some(old) = self.watched.theme.take() {
+            let _ = self.inner.unwatch(&old);
+        }
+        if let Some(t) = theme {
+            let t = t.canonicalize().unwrap_or_else(|_| t.to_path_buf());
+            if self.inner.watch(&t, RecursiveMode::Recursive).is_ok() {
+                self.watched.theme = Some(t);
+            }
+        }
+    }
+
+    /// Block until something relevant changes, then until things have been quiet for
+    /// [`DEBOUNCE`] (at most [`MAX_DELAY`]); `None` once `stop` says so (checked a few
+    /// times a second while idle).
+    pub fn next(&self, stop: impl Fn() -> bool) -> Option<Changes> {
         let mut changes = Changes::default();
-        for e in events {
-            let c = classify.classify(&e.path);
+        // Wait for the first relevant event.
+        while !changes.any() {
+            if stop() {
+                return None;
+            }
+            match self.events.recv_timeout(Duration::from_millis(200)) {
+                Ok(e) => self.absorb(e, &mut changes),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        let started = Instant::now();
+        loop {
+            let left = MAX_DELAY.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Some(changes);
+            }
+            match self.events.recv_timeout(DEBOUNCE.min(left)) {
+                Ok(e) => self.absorb(e, &mut changes),
+                Err(mpsc::RecvTimeoutError::Timeout) => return Some(changes),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Some(changes),
+            }
+        }
+    }
+
+    fn absorb(&self, event: notify::Result<Event>, changes: &mut Changes) {
+        let Ok(event) = event else {
+            // The watcher lost events (queue overflow): rebuild everything to be safe.
+            changes.content = true;
+            return;
+        };
+        if !is_change(&event.kind) {
+            return;
+        }
+        for p in &event.paths {
+            let c = self.watched.classify(p);
             changes.content |= c.content;
             changes.theme |= c.theme;
             changes.config |= c.config;
         }
-        if changes.any() {
-            let _ = tx.send(changes);
-        }
-    })?;
-    let w = debouncer.watcher();
-    w.watch(&watched.content, RecursiveMode::Recursive)?;
-    if let Some(t) = &watched.theme {
-        w.watch(t, RecursiveMode::Recursive)?;
     }
-    if let Some(dir) = watched.config.parent() {
-        // The folder, not the file: editors save by writing a new file and renaming it.
-        if dir.is_dir() && !dir.starts_with(&watched.content) {
-            w.watch(dir, RecursiveMode::NonRecursive)?;
-        }
-    }
-    Ok((debouncer, rx))
 }
 
 #[cfg(test)]
