@@ -254,7 +254,18 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
 /// Every file of the site for a loaded archive: rendered pages, theme statics and the
 /// content's assets under `files/`, sorted by path. What `build` writes and `serve` serves.
 pub fn site_files(loaded: &Loaded, theme: &Theme, config: &Config) -> Result<Vec<OutputFile>, ThemeError> {
-    let mut files = render::render_site(&loaded.archive, theme, config)?;
+    site_files_skipping(loaded, theme, config, &|_| false)
+}
+
+/// [`site_files`] without the pages of skipped postmortems (see
+/// [`render::render_site_skipping`]).
+pub fn site_files_skipping(
+    loaded: &Loaded,
+    theme: &Theme,
+    config: &Config,
+    skip: &(dyn Fn(&Postmortem) -> bool + Sync),
+) -> Result<Vec<OutputFile>, ThemeError> {
+    let mut files = render::render_site_skipping(&loaded.archive, theme, config, skip)?;
     for a in &loaded.assets {
         files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
     }

@@ -344,15 +344,22 @@ fn editing_a_file_rebuilds_and_reloads_with_the_new_text() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replace("Parcel tracking links failed", "Parcel tracking links went dark"),
+        text.replace("Parcel tracking links failed", "Parcel tracking links went dark")
+            .replace("title: \"Expired DNS", "title: \"Lapsed DNS"),
     )
     .unwrap();
     events.wait_for("event: reload");
     let page = get(s.addr, DNS_PAGE);
     assert!(page.body.contains("Parcel tracking links went dark"), "{}", page.body);
-    // Only the edited file was read again.
+    // Only the edited file was read again; the other pages (kept from the previous build,
+    // not re-rendered) are still there.
     let report = s.events.recv_timeout(WAIT).unwrap();
     assert_eq!(report, "rebuilt 1 reparsed, 0 problems");
+    let other = get(s.addr, "/incidents/2024-03-02-queue-backlog/");
+    assert_eq!(other.status, 200);
+    assert!(other.body.contains("worker pool was too small"));
+    // Index pages are always re-rendered: the new title is listed.
+    assert!(get(s.addr, "/incidents/").body.contains("Lapsed DNS delegation"));
 
     // A new file appears as a page; a removed one goes.
     let extra = s.content().join("2024-08-01-cache-stampede.md");

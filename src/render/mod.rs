@@ -73,6 +73,26 @@ fn render_one<T: Serialize>(tera: &tera::Tera, template: &str, view: &T) -> Resu
 
 /// Render every page of the site.
 pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<Vec<OutputFile>, ThemeError> {
+    render_site_skipping(archive, theme, config, &|_| false)
+}
+
+/// Where a postmortem's page is, relative to the site root.
+pub fn incident_page_path(slug: &str) -> String {
+    format!("incidents/{slug}/index.html")
+}
+
+/// [`render_site`] without the pages of the postmortems for which `skip` is true (they are
+/// left out of the result). `serve` uses it to re-render only the pages whose postmortem
+/// changed, keeping the others from its previous build. That is only sound because an
+/// incident page depends on nothing but its postmortem, the config and the theme: a page
+/// that starts showing other incidents (neighbours, related ones) must be re-rendered on
+/// their changes too, so `serve` must then stop skipping.
+pub fn render_site_skipping(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    skip: &(dyn Fn(&crate::model::Postmortem) -> bool + Sync),
+) -> Result<Vec<OutputFile>, ThemeError> {
     let tera = theme.tera()?;
     let site = SiteView::new(config);
     let rows: Vec<IncidentRow> = archive
@@ -84,6 +104,7 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
     let mut files: Vec<OutputFile> = archive
         .postmortems
         .par_iter()
+        .filter(|p| !skip(p))
         .map(|p| {
             let incident = IncidentView::new(p, config);
             let view = PageView {
@@ -96,7 +117,7 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
                 incident: &incident,
             };
             render_one(&tera, "incident.html", &view)
-                .map(|html| OutputFile::text(format!("incidents/{}/index.html", p.slug), html))
+                .map(|html| OutputFile::text(incident_page_path(&p.slug), html))
         })
         .collect::<Result<_, _>>()?;
 

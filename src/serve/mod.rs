@@ -79,6 +79,7 @@ impl Serve {
             files,
             problems,
             report,
+            ..
         } = rebuilder.rebuild(Changes::default());
         let Some(files) = files else {
             return Err(ServeError::FirstBuild(problems.fatal.unwrap_or_default()));
@@ -194,6 +195,7 @@ fn rebuild_loop<E: FnMut(Event)>(
         let old_theme = rebuilder.config().and_then(|cfg| cfg.theme.clone());
         let Outcome {
             files,
+            reused,
             problems,
             report,
         } = rebuilder.rebuild(c);
@@ -206,7 +208,15 @@ fn rebuild_loop<E: FnMut(Event)>(
         let overlay = problems.html();
         let event = match files {
             Some(files) => {
-                let snap = Snapshot::new(generation, files, &rebuilder.served_roots(), overlay);
+                let previous = site.borrow().clone();
+                let snap = Snapshot::reusing(
+                    generation,
+                    files,
+                    Some(&previous),
+                    &reused,
+                    &rebuilder.served_roots(),
+                    overlay,
+                );
                 site.send_replace(Arc::new(snap));
                 Event::Rebuilt { report, problems }
             }

@@ -3,9 +3,10 @@
 //! Owns the cache of loaded postmortems, keyed by content-relative path and stamped with the
 //! file's size and modification time: a file whose stamp is unchanged is not read again.
 //! Everything after loading is the ordinary pipeline (`site::assemble`, `site::site_files`),
-//! so `serve` shows exactly what `build` writes. The whole site is re-rendered from the
-//! cached postmortems on each rebuild (see README for how long that takes on a large
-//! archive). It does not serve, watch or print.
+//! so `serve` shows exactly what `build` writes. Index pages are re-rendered on every
+//! rebuild; a postmortem's own page only when it was re-read (or the config or theme
+//! changed): the others are reused from the previous build ([`Outcome::reused`]). It does not
+//! serve, watch or print.
 
 use super::overlay::Problems;
 use crate::config::{Config, ConfigError};
@@ -14,6 +15,7 @@ use crate::discover::{self, Found};
 use crate::extract::Context;
 use crate::model::Postmortem;
 use crate::output::{self, OutputFile};
+use crate::render;
 use crate::render::theme::Theme;
 use crate::site;
 use rayon::prelude::*;
@@ -79,6 +81,9 @@ struct Cached {
 pub struct Outcome {
     /// `None` when the rebuild failed (see `problems.fatal`); keep serving the last site.
     pub files: Option<Vec<OutputFile>>,
+    /// Pages not re-rendered because their postmortem did not change: take them from the
+    /// previous build.
+    pub reused: Vec<String>,
     pub problems: Problems,
     pub report: Report,
 }
@@ -106,6 +111,10 @@ pub struct Rebuilder {
     /// Files edited since the first build: their errors go on the overlay.
     touched: BTreeSet<String>,
     first_done: bool,
+    /// Files re-read since the last successful render: their pages must be rendered.
+    dirty: BTreeSet<String>,
+    /// Config or theme changed since the last successful render: render every page.
+    render_all: bool,
 }
 
 impl Rebuilder {
@@ -117,6 +126,8 @@ impl Rebuilder {
             cache: BTreeMap::new(),
             touched: BTreeSet::new(),
             first_done: false,
+            dirty: BTreeSet::new(),
+            render_all: true,
         }
     }
 
@@ -153,6 +164,7 @@ impl Rebuilder {
         let fail = |message: String, report: Report, touched: &BTreeSet<String>, cache: &BTreeMap<_, _>| {
             Outcome {
                 files: None,
+                reused: Vec::new(),
                 problems: Problems {
                     fatal: Some(message),
                     errors: touched_errors(touched, cache),
@@ -168,6 +180,7 @@ impl Rebuilder {
                     self.cache.clear();
                     self.theme = None;
                     self.config = Some(c);
+                    self.render_all = true;
                 }
                 Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
             }
@@ -175,7 +188,10 @@ impl Rebuilder {
         let config = self.config.as_ref().expect("config loaded above");
         if self.theme.is_none() || changes.theme {
             match Theme::load(config.theme.as_deref()) {
-                Ok(t) => self.theme = Some(t),
+                Ok(t) => {
+                    self.theme = Some(t);
+                    self.render_all = true;
+                }
                 Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
             }
         }
@@ -223,6 +239,7 @@ impl Rebuilder {
             if self.first_done {
                 self.touched.insert(rel.clone());
             }
+            self.dirty.insert(rel.clone());
             self.cache.insert(rel, cached);
         }
         self.first_done = true;
@@ -246,7 +263,18 @@ impl Rebuilder {
             found.diagnostics,
             self.sources.include_drafts,
         );
-        let files = site::site_files(&loaded, theme, config);
+        // `--output` wants every file each time; otherwise unchanged pages are reused.
+        let render_all = self.render_all || self.sources.output.is_some();
+        let dirty = &self.dirty;
+        let skip = |p: &Postmortem| !render_all && !dirty.contains(&p.path);
+        let files = site::site_files_skipping(&loaded, theme, config, &skip);
+        let reused: Vec<String> = loaded
+            .archive
+            .postmortems
+            .iter()
+            .filter(|p| skip(p))
+            .map(|p| render::incident_page_path(&p.slug))
+            .collect();
         let site::Loaded {
             archive,
             diagnostics,
@@ -270,7 +298,9 @@ impl Rebuilder {
             Ok(f) => f,
             Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
         };
-        report.files = files.len();
+        self.dirty.clear();
+        self.render_all = false;
+        report.files = files.len() + reused.len();
         if let Some(out) = &self.sources.output {
             if let Err(e) = output::write_site(out, &files) {
                 report.output_error = Some(e.to_string());
@@ -279,6 +309,7 @@ impl Rebuilder {
         report.elapsed = started.elapsed();
         Outcome {
             files: Some(files),
+            reused,
             problems: Problems {
                 fatal: None,
                 errors: touched_errors(&self.touched, &self.cache),

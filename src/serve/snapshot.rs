@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 /// One file of the site.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Entry {
     /// Rendered pages and embedded theme files.
     Memory { bytes: Bytes, etag: OnceLock<u64> },
@@ -39,7 +39,28 @@ impl Snapshot {
     /// `roots`: the folders a disk file may live in (content and theme folders); a file whose
     /// real path is elsewhere (a symlink pointing outside) is never served.
     pub fn new(generation: String, files: Vec<OutputFile>, roots: &[PathBuf], overlay: Option<String>) -> Self {
-        let files: HashMap<String, Entry> = files
+        Self::reusing(generation, files, None, &[], roots, overlay)
+    }
+
+    /// Like [`Snapshot::new`], also taking the `reused` paths from `previous` (pages of
+    /// postmortems that did not change; sharing their bytes costs nothing).
+    pub fn reusing(
+        generation: String,
+        files: Vec<OutputFile>,
+        previous: Option<&Snapshot>,
+        reused: &[String],
+        roots: &[PathBuf],
+        overlay: Option<String>,
+    ) -> Self {
+        let mut map: HashMap<String, Entry> = HashMap::with_capacity(files.len() + reused.len());
+        if let Some(prev) = previous {
+            for path in reused {
+                if let Some(e) = prev.files.get(path) {
+                    map.insert(path.clone(), e.clone());
+                }
+            }
+        }
+        let files = files
             .into_iter()
             .map(|f| {
                 let entry = match f.contents {
@@ -50,10 +71,10 @@ impl Snapshot {
                     Contents::Copy(p) => Entry::Disk(p),
                 };
                 (f.path, entry)
-            })
-            .collect();
+            });
+        map.extend(files);
         Snapshot {
-            files: Arc::new(files),
+            files: Arc::new(map),
             generation,
             roots: roots.iter().filter_map(|r| r.canonicalize().ok()).collect(),
             overlay,
