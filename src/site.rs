@@ -61,7 +61,12 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
 
     let results: Vec<(Option<Postmortem>, Vec<Diagnostic>)> =
         found.postmortems.par_iter().map(|f| load_file(f, &cx)).collect();
-    Ok(assemble(results, found.assets, found.diagnostics, opts.include_drafts))
+    Ok(assemble(
+        results,
+        found.assets,
+        found.diagnostics,
+        opts.include_drafts,
+    ))
 }
 
 /// Turn per-file results (from [`load_file`], fresh or cached) into a [`Loaded`]: drop

@@ -54,7 +54,10 @@ fn copy_dir(from: &Path, to: &Path) {
 fn start_with(prepare: impl FnOnce(&Path)) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve"), &site);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve"),
+        &site,
+    );
     prepare(dir.path());
     let sources = Sources {
         content: site.join("content"),
@@ -78,7 +81,11 @@ fn start_with(prepare: impl FnOnce(&Path)) -> Running {
                 move |e| {
                     let line = match e {
                         Event::Rebuilt { report, problems } => {
-                            format!("rebuilt {} reparsed, {} problems", report.reparsed, problems.errors.len())
+                            format!(
+                                "rebuilt {} reparsed, {} problems",
+                                report.reparsed,
+                                problems.errors.len()
+                            )
                         }
                         Event::Failed { message, .. } => format!("failed {message}"),
                     };
@@ -188,7 +195,11 @@ impl Events {
             match self.reader.read_line(&mut line) {
                 Ok(0) => panic!("event stream closed; got {:?}", self.seen),
                 Ok(_) => self.seen.push_str(&line),
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
                 Err(e) => panic!("{e}"),
             }
         }
@@ -218,7 +229,10 @@ fn pages_and_assets_are_served_with_their_types() {
     let home = get(s.addr, "/");
     assert_eq!(home.status, 200);
     assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
-    assert!(home.body.contains("<script src=\"/__incidex/reload.js\""), "reload script injected");
+    assert!(
+        home.body.contains("<script src=\"/__incidex/reload.js\""),
+        "reload script injected"
+    );
     let page = get(s.addr, DNS_PAGE);
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Parcel tracking links failed to resolve"));
@@ -247,7 +261,12 @@ fn pages_and_assets_are_served_with_their_types() {
 #[test]
 fn missing_pages_get_the_themes_404_page() {
     let s = start();
-    for path in ["/no-such-page/", "/incidents/nope/", "/static/nope.css", "/__incidex/nope"] {
+    for path in [
+        "/no-such-page/",
+        "/incidents/nope/",
+        "/static/nope.css",
+        "/__incidex/nope",
+    ] {
         let r = get(s.addr, path);
         assert_eq!(r.status, 404, "{path}");
         assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
@@ -262,7 +281,10 @@ fn head_has_get_headers_and_no_body() {
     let h = raw(s.addr, "HEAD", "/incidents/", &[]);
     assert_eq!(h.status, 200);
     assert_eq!(h.body, "");
-    assert_eq!(h.header("content-length"), Some(g.body.len().to_string().as_str()));
+    assert_eq!(
+        h.header("content-length"),
+        Some(g.body.len().to_string().as_str())
+    );
     assert_eq!(h.header("content-type"), g.header("content-type"));
     assert_eq!(h.header("etag"), g.header("etag"));
     assert_eq!(raw(s.addr, "HEAD", "/missing", &[]).status, 404);
@@ -350,7 +372,11 @@ fn editing_a_file_rebuilds_and_reloads_with_the_new_text() {
     .unwrap();
     events.wait_for("event: reload");
     let page = get(s.addr, DNS_PAGE);
-    assert!(page.body.contains("Parcel tracking links went dark"), "{}", page.body);
+    assert!(
+        page.body.contains("Parcel tracking links went dark"),
+        "{}",
+        page.body
+    );
     // Only the edited file was read again; the other pages (kept from the previous build,
     // not re-rendered) are still there.
     let report = s.events.recv_timeout(WAIT).unwrap();
@@ -363,7 +389,11 @@ fn editing_a_file_rebuilds_and_reloads_with_the_new_text() {
 
     // A new file appears as a page; a removed one goes.
     let extra = s.content().join("2024-08-01-cache-stampede.md");
-    std::fs::write(&extra, "# Cache stampede on the rate card service\n\nAll invented.\n").unwrap();
+    std::fs::write(
+        &extra,
+        "# Cache stampede on the rate card service\n\nAll invented.\n",
+    )
+    .unwrap();
     events.reload_until("the new page", || {
         get(s.addr, "/incidents/2024-08-01-cache-stampede/").status == 200
     });
@@ -381,14 +411,18 @@ fn a_broken_file_shows_an_overlay_until_it_is_fixed() {
     let path = s.content().join(DNS);
     let good = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, good.replace("severity: SEV1", "severity: [SEV1")).unwrap();
-    events.reload_until("the overlay", || get(s.addr, "/").body.contains("incidex-overlay"));
+    events.reload_until("the overlay", || {
+        get(s.addr, "/").body.contains("incidex-overlay")
+    });
     for page in ["/", "/incidents/"] {
         let body = get(s.addr, page).body;
         assert!(body.contains("id=\"incidex-overlay\""), "{page}: {body}");
         assert!(body.contains("2024-05-17-dns-expiry.md"), "{page}");
     }
     std::fs::write(&path, &good).unwrap();
-    events.reload_until("the overlay gone", || !get(s.addr, "/").body.contains("incidex-overlay"));
+    events.reload_until("the overlay gone", || {
+        !get(s.addr, "/").body.contains("incidex-overlay")
+    });
     let body = get(s.addr, "/").body;
     assert!(!body.contains("incidex-overlay"), "{body}");
 }

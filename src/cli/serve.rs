@@ -51,7 +51,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     let url = format!("http://{local}/");
 
     let report = serve.first_report();
-    for d in report.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+    {
         eprintln!("{}", with_content_prefix(d, &content));
     }
     eprintln!("{}", summary("Built", report));

@@ -25,7 +25,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the first build failed: {0}")]
     FirstBuild(String),
     #[error("the output folder {output} is inside the content folder {content}; pick another --output")]
@@ -40,7 +43,10 @@ pub enum ServeError {
 #[derive(Debug)]
 pub enum Event {
     /// A rebuild finished; `problems` is what the overlay shows (empty when none).
-    Rebuilt { report: Report, problems: overlay::Problems },
+    Rebuilt {
+        report: Report,
+        problems: overlay::Problems,
+    },
     /// A rebuild failed; the previous site stays up under the overlay.
     Failed { message: String, report: Report },
 }
@@ -60,7 +66,10 @@ impl Serve {
     /// name a `base_url`, the site's is the server's own address.
     pub fn bind(addr: SocketAddr, mut sources: Sources) -> Result<Serve, ServeError> {
         if let Some(out) = &sources.output {
-            if let (Ok(o), Ok(c)) = (crate::site::absolute(out), crate::site::absolute(&sources.content)) {
+            if let (Ok(o), Ok(c)) = (
+                crate::site::absolute(out),
+                crate::site::absolute(&sources.content),
+            ) {
                 if o.starts_with(&c) {
                     return Err(ServeError::OutputInsideContent {
                         output: out.clone(),
@@ -102,7 +111,9 @@ impl Serve {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// The first build's numbers and diagnostics.
@@ -141,9 +152,7 @@ impl Serve {
         let watcher = watch::Watcher::start(watched)?;
         let rebuild_thread = std::thread::Builder::new()
             .name("incidex-rebuild".into())
-            .spawn(move || {
-                rebuild_loop(rebuilder, watcher, &mut generations, site_tx, on_event)
-            })?;
+            .spawn(move || rebuild_loop(rebuilder, watcher, &mut generations, site_tx, on_event))?;
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()

@@ -89,7 +89,10 @@ mod tests {
         };
         let html = p.html().unwrap();
         assert!(html.contains("a&lt;b&gt;.md:3"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+            "{html}"
+        );
         assert!(!html.contains("<script>"));
         assert!(html.contains("1 problem to fix"));
     }

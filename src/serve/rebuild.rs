@@ -161,8 +161,8 @@ impl Rebuilder {
     pub fn rebuild(&mut self, changes: Changes) -> Outcome {
         let started = Instant::now();
         let mut report = Report::default();
-        let fail = |message: String, report: Report, touched: &BTreeSet<String>, cache: &BTreeMap<_, _>| {
-            Outcome {
+        let fail =
+            |message: String, report: Report, touched: &BTreeSet<String>, cache: &BTreeMap<_, _>| Outcome {
                 files: None,
                 reused: Vec::new(),
                 problems: Problems {
@@ -170,8 +170,7 @@ impl Rebuilder {
                     errors: touched_errors(touched, cache),
                 },
                 report,
-            }
-        };
+            };
 
         if self.config.is_none() || changes.config {
             match self.load_config() {

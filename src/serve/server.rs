@@ -171,7 +171,13 @@ fn not_found(site: &Snapshot, head: bool) -> Response {
     }
 }
 
-fn respond(status: StatusCode, path: &str, tag: Option<&str>, body: axum::body::Bytes, head: bool) -> Response {
+fn respond(
+    status: StatusCode,
+    path: &str,
+    tag: Option<&str>,
+    body: axum::body::Bytes,
+    head: bool,
+) -> Response {
     let len = body.len();
     let mut r = if head {
         Response::new(Body::empty())
@@ -225,7 +231,10 @@ mod tests {
     #[test]
     fn if_none_match_compares_weakly_and_accepts_lists() {
         let mut h = HeaderMap::new();
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\", W/\"abc\""));
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"x\", W/\"abc\""),
+        );
         assert!(not_modified(&h, "W/\"abc\""));
         assert!(!not_modified(&h, "W/\"abd\""));
         assert!(!not_modified(&HeaderMap::new(), "W/\"abc\""));

@@ -38,7 +38,12 @@ pub struct Snapshot {
 impl Snapshot {
     /// `roots`: the folders a disk file may live in (content and theme folders); a file whose
     /// real path is elsewhere (a symlink pointing outside) is never served.
-    pub fn new(generation: String, files: Vec<OutputFile>, roots: &[PathBuf], overlay: Option<String>) -> Self {
+    pub fn new(
+        generation: String,
+        files: Vec<OutputFile>,
+        roots: &[PathBuf],
+        overlay: Option<String>,
+    ) -> Self {
         Self::reusing(generation, files, None, &[], roots, overlay)
     }
 
@@ -60,18 +65,16 @@ impl Snapshot {
                 }
             }
         }
-        let files = files
-            .into_iter()
-            .map(|f| {
-                let entry = match f.contents {
-                    Contents::Bytes(b) => Entry::Memory {
-                        bytes: Bytes::from(b),
-                        etag: OnceLock::new(),
-                    },
-                    Contents::Copy(p) => Entry::Disk(p),
-                };
-                (f.path, entry)
-            });
+        let files = files.into_iter().map(|f| {
+            let entry = match f.contents {
+                Contents::Bytes(b) => Entry::Memory {
+                    bytes: Bytes::from(b),
+                    etag: OnceLock::new(),
+                },
+                Contents::Copy(p) => Entry::Disk(p),
+            };
+            (f.path, entry)
+        });
         map.extend(files);
         Snapshot {
             files: Arc::new(map),
