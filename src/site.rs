@@ -259,23 +259,30 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
 /// Every file of the site for a loaded archive: rendered pages, theme statics and the
 /// content's assets under `files/`, sorted by path. What `build` writes and `serve` serves.
 pub fn site_files(loaded: &Loaded, theme: &Theme, config: &Config) -> Result<Vec<OutputFile>, ThemeError> {
-    site_files_skipping(loaded, theme, config, &|_| false)
+    let mut files = render::render_site(&loaded.archive, theme, config)?;
+    add_assets(loaded, &mut files);
+    Ok(files)
 }
 
-/// [`site_files`] without the pages of skipped postmortems (see
-/// [`render::render_site_skipping`]).
-pub fn site_files_skipping(
+/// [`site_files`], re-rendering only what `inc` says changed (see
+/// [`render::render_site_incremental`]).
+pub fn site_files_incremental(
     loaded: &Loaded,
     theme: &Theme,
     config: &Config,
-    skip: &(dyn Fn(&Postmortem) -> bool + Sync),
+    inc: &render::Incremental<'_>,
 ) -> Result<Vec<OutputFile>, ThemeError> {
-    let mut files = render::render_site_skipping(&loaded.archive, theme, config, skip)?;
+    let mut files = render::render_site_incremental(&loaded.archive, theme, config, inc)?;
+    add_assets(loaded, &mut files);
+    Ok(files)
+}
+
+/// Content assets go under `files/`; then everything is sorted by path.
+fn add_assets(loaded: &Loaded, files: &mut Vec<OutputFile>) {
     for a in &loaded.assets {
         files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
 }
 
 /// `p` made absolute against the working folder, `.` and `..` removed lexically.

@@ -24,11 +24,17 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 /// What the watcher saw; decides how much is reloaded.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changes {
     pub content: bool,
     pub theme: bool,
     pub config: bool,
+    /// Content files changed in place (absolute, symlinks resolved). When this is all that
+    /// happened in the content folder the rebuild need not walk it again.
+    pub edited: BTreeSet<PathBuf>,
+    /// Something other than an in-place edit happened in the content folder (a file was
+    /// created, removed, renamed, or events were lost): walk it again.
+    pub reshaped: bool,
 }
 
 impl Changes {
@@ -115,10 +121,17 @@ pub struct Rebuilder {
     dirty: BTreeSet<String>,
     /// Config or theme changed since the last successful render: render every page.
     render_all: bool,
+    /// Archive-wide pages of the last render, reused while their view is unchanged.
+    memo: render::PageMemo,
+    /// The last walk of the content folder, reused when only files' contents changed.
+    walk: Option<discover::Discovered>,
+    /// The content folder with symlinks resolved, as the watcher reports paths.
+    content_real: Option<PathBuf>,
 }
 
 impl Rebuilder {
     pub fn new(sources: Sources) -> Self {
+        let sources_content_real = sources.content.canonicalize().ok();
         Rebuilder {
             sources,
             config: None,
@@ -128,6 +141,9 @@ impl Rebuilder {
             first_done: false,
             dirty: BTreeSet::new(),
             render_all: true,
+            memo: render::PageMemo::default(),
+            walk: None,
+            content_real: sources_content_real,
         }
     }
 
@@ -196,10 +212,34 @@ impl Rebuilder {
         }
         let theme = self.theme.as_ref().expect("theme loaded above");
 
-        let found = match discover::discover(&self.sources.content) {
-            Ok(f) => f,
-            Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+        // Only files edited in place, all of them known postmortems? Then the folder looks as
+        // it did last time: skip the walk and look at just those files.
+        let edited: Option<BTreeSet<String>> = (!changes.reshaped && !changes.edited.is_empty())
+            .then(|| {
+                let root = self.content_real.as_ref()?;
+                changes
+                    .edited
+                    .iter()
+                    .map(|p| {
+                        let rel = p.strip_prefix(root).ok()?;
+                        let rel: Vec<_> = rel
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy())
+                            .collect();
+                        let rel = rel.join("/");
+                        self.cache.contains_key(&rel).then_some(rel)
+                    })
+                    .collect()
+            })
+            .flatten();
+        let walked = match (edited.is_some(), self.walk.take()) {
+            (true, Some(w)) => w,
+            _ => match discover::discover(&self.sources.content) {
+                Ok(f) => f,
+                Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+            },
         };
+        let found = &walked;
 
         // Which files changed since the last rebuild?
         let present: BTreeSet<&str> = found.postmortems.iter().map(|f| f.rel.as_str()).collect();
@@ -208,6 +248,10 @@ impl Rebuilder {
         let stale: Vec<(&Found, Option<Stamp>)> = found
             .postmortems
             .iter()
+            .filter(|f| match &edited {
+                Some(set) => set.contains(&f.rel) || self.cache.get(&f.rel).is_none_or(|c| c.stamp.is_none()),
+                None => true,
+            })
             .map(|f| (f, Stamp::of(&f.abs)))
             .filter(|(f, stamp)| {
                 self.cache
@@ -258,15 +302,23 @@ impl Rebuilder {
             .collect();
         let loaded = site::assemble(
             results,
-            found.assets,
-            found.diagnostics,
+            found.assets.clone(),
+            found.diagnostics.clone(),
             self.sources.include_drafts,
         );
+        self.walk = Some(walked);
         // `--output` wants every file each time; otherwise unchanged pages are reused.
         let render_all = self.render_all || self.sources.output.is_some();
         let dirty = &self.dirty;
         let skip = |p: &Postmortem| !render_all && !dirty.contains(&p.path);
-        let files = site::site_files_skipping(&loaded, theme, config, &skip);
+        if self.render_all {
+            self.memo = render::PageMemo::default();
+        }
+        let inc = render::Incremental {
+            skip: &skip,
+            memo: Some(&self.memo),
+        };
+        let files = site::site_files_incremental(&loaded, theme, config, &inc);
         let reused: Vec<String> = loaded
             .archive
             .postmortems

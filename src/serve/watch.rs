@@ -10,7 +10,7 @@
 //! which would start the next rebuild: a loop).
 
 use super::rebuild::Changes;
-use notify::event::{AccessKind, AccessMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode, Watcher as _};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -159,14 +159,27 @@ impl Watcher {
         let Ok(event) = event else {
             // The watcher lost events (queue overflow): rebuild everything to be safe.
             changes.content = true;
+            changes.reshaped = true;
             return;
         };
         if !is_change(&event.kind) {
             return;
         }
+        let in_place = matches!(
+            event.kind,
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+                | EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
         for p in &event.paths {
             let c = self.watched.classify(p);
-            changes.content |= c.content;
+            if c.content {
+                changes.content = true;
+                if in_place {
+                    changes.edited.insert(p.clone());
+                } else {
+                    changes.reshaped = true;
+                }
+            }
             changes.theme |= c.theme;
             changes.config |= c.config;
         }
