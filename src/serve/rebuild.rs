@@ -377,3 +377,122 @@ fn touched_errors(touched: &BTreeSet<String>, cache: &BTreeMap<String, Cached>) 
         .flat_map(|c| c.diagnostics.iter().filter(|d| d.is_error()).cloned())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn sources(dir: &Path) -> Sources {
+        Sources {
+            content: dir.join("content"),
+            config: dir.join("incidex.yaml"),
+            config_required: false,
+            include_drafts: false,
+            today: jiff::civil::date(2025, 1, 1),
+            base_url: None,
+            output: None,
+        }
+    }
+
+    fn walk() -> Changes {
+        Changes {
+            content: true,
+            reshaped: true,
+            ..Changes::default()
+        }
+    }
+
+    fn pages(o: &Outcome) -> Vec<String> {
+        let mut p: Vec<String> = o
+            .files
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|f| f.path.clone())
+            .chain(o.reused.iter().cloned())
+            .filter(|p| p.starts_with("incidents/") && p != "incidents/index.html")
+            .collect();
+        p.sort();
+        p
+    }
+
+    #[test]
+    fn only_changed_files_are_read_and_rendered_again() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        fs::write(dir.path().join("content/a.md"), "# Alpha outage\n").unwrap();
+        fs::write(dir.path().join("content/b.md"), "# Beta outage\n").unwrap();
+        let mut r = Rebuilder::new(sources(dir.path()));
+        let first = r.rebuild(Changes::default());
+        assert_eq!(first.report.reparsed, 2);
+        assert!(first.reused.is_empty());
+        fs::write(dir.path().join("content/b.md"), "# Beta outage, longer title\n").unwrap();
+        let second = r.rebuild(walk());
+        assert_eq!(second.report.reparsed, 1);
+        assert_eq!(second.reused, vec!["incidents/a/index.html"]);
+        assert_eq!(
+            pages(&second),
+            vec!["incidents/a/index.html", "incidents/b/index.html"]
+        );
+        // Nothing changed: nothing read, every incident page reused.
+        let third = r.rebuild(walk());
+        assert_eq!(third.report.reparsed, 0);
+        assert_eq!(third.reused.len(), 2);
+    }
+
+    #[test]
+    fn a_file_hidden_by_a_duplicate_slug_comes_back_when_the_other_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            "---\nslug: same\n---\n# From a\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("content/b.md"),
+            "---\nslug: same\n---\n# From b\n",
+        )
+        .unwrap();
+        let mut r = Rebuilder::new(sources(dir.path()));
+        let first = r.rebuild(Changes::default());
+        assert_eq!(first.report.postmortems, 1);
+        assert!(first
+            .report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "duplicate-slug"));
+        fs::remove_file(dir.path().join("content/a.md")).unwrap();
+        let second = r.rebuild(walk());
+        assert_eq!(second.report.postmortems, 1);
+        let page = second
+            .files
+            .unwrap()
+            .into_iter()
+            .find(|f| f.path == "incidents/same/index.html")
+            .expect("b's page is rendered, not reused from a");
+        let crate::output::Contents::Bytes(html) = page.contents else {
+            panic!()
+        };
+        assert!(String::from_utf8_lossy(&html).contains("From b"));
+    }
+
+    #[test]
+    fn errors_in_edited_files_are_problems_and_old_ones_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        let bad = "---\ntitle: [unclosed\n---\n# Broken\n";
+        fs::write(dir.path().join("content/old.md"), bad).unwrap();
+        fs::write(dir.path().join("content/new.md"), "# Fine\n").unwrap();
+        let mut r = Rebuilder::new(sources(dir.path()));
+        let first = r.rebuild(Changes::default());
+        assert!(first.problems.is_empty(), "{:?}", first.problems);
+        fs::write(dir.path().join("content/new.md"), bad).unwrap();
+        let second = r.rebuild(walk());
+        let paths: Vec<&str> = second.problems.errors.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, vec!["new.md"]);
+        fs::write(dir.path().join("content/new.md"), "# Fine again\n").unwrap();
+        assert!(r.rebuild(walk()).problems.is_empty());
+    }
+}
