@@ -144,7 +144,12 @@ fn open_browser(url: &str) {
         .spawn()
     {
         Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
+            let url = url.to_string();
+            std::thread::spawn(move || {
+                if child.wait().is_ok_and(|st| !st.success()) {
+                    eprintln!("note: {opener} could not open a browser; open {url} yourself");
+                }
+            });
         }
         Err(e) => eprintln!("note: could not open a browser ({opener}: {e}); open {url} yourself"),
     }
