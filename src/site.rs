@@ -56,7 +56,6 @@ pub const FILES_DIR: &str = "files";
 /// Read, parse and extract every postmortem under `content`.
 pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError> {
     let found = discover::discover(content)?;
-    let mut diagnostics = found.diagnostics;
     let cx = Context {
         config: opts.config,
         today: opts.today,
@@ -64,14 +63,30 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
 
     let results: Vec<(Option<Postmortem>, Vec<Diagnostic>)> =
         found.postmortems.par_iter().map(|f| load_file(f, &cx)).collect();
+    Ok(assemble(
+        results,
+        found.assets,
+        found.diagnostics,
+        opts.include_drafts,
+    ))
+}
 
-    let mut postmortems = Vec::with_capacity(results.len());
+/// Turn per-file results (from [`load_file`], fresh or cached) into a [`Loaded`]: drop
+/// drafts unless wanted, build the archive, gather and sort every diagnostic. `load` and
+/// `serve`'s incremental rebuild share this, so both see the same site.
+pub fn assemble(
+    results: impl IntoIterator<Item = (Option<Postmortem>, Vec<Diagnostic>)>,
+    assets: Vec<Found>,
+    mut diagnostics: Vec<Diagnostic>,
+    include_drafts: bool,
+) -> Loaded {
+    let mut postmortems = Vec::new();
     let mut drafts_skipped = 0;
     for (pm, diags) in results {
         match pm {
             // A draft left out of the site is work in progress: its placeholders
             // (`incidex new` writes `end: TBD`) are not findings about the site.
-            Some(pm) if pm.draft && !opts.include_drafts => drafts_skipped += 1,
+            Some(pm) if pm.draft && !include_drafts => drafts_skipped += 1,
             Some(pm) => {
                 diagnostics.extend(diags);
                 postmortems.push(pm);
@@ -83,12 +98,12 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
     point_links_at_front_matter_slugs(&mut archive);
     diagnostics.extend(archive.diagnostics.iter().cloned());
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
-    Ok(Loaded {
+    Loaded {
         archive,
-        assets: found.assets,
+        assets,
         diagnostics,
         drafts_skipped,
-    })
+    }
 }
 
 /// Parse and extract one file. Never fails: problems are diagnostics.
@@ -263,11 +278,9 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     let config = opts.load.config;
     let theme = Theme::load(config.theme.as_deref())?;
     let loaded = load(opts.content, &opts.load)?;
-    let mut files = render::render_site(&loaded.archive, &theme, config)?;
+    let files = site_files(&loaded, &theme, config)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    for a in &loaded.assets {
-        files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
-    }
+    let mut files = files;
     files.extend(index_for_search(opts, &loaded.archive)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     output::write_site(opts.output, &files)?;
@@ -297,7 +310,37 @@ fn index_for_search(opts: &BuildOptions<'_>, archive: &Archive) -> Result<Vec<Ou
     Ok(static_index::files(&tantivy_index, &docs, &content)?)
 }
 
-fn absolute(p: &Path) -> std::io::Result<PathBuf> {
+/// Every file of the site for a loaded archive: rendered pages, theme statics and the
+/// content's assets under `files/`, sorted by path. What `build` writes and `serve` serves.
+pub fn site_files(loaded: &Loaded, theme: &Theme, config: &Config) -> Result<Vec<OutputFile>, ThemeError> {
+    let mut files = render::render_site(&loaded.archive, theme, config)?;
+    add_assets(loaded, &mut files);
+    Ok(files)
+}
+
+/// [`site_files`], re-rendering only what `inc` says changed (see
+/// [`render::render_site_incremental`]).
+pub fn site_files_incremental(
+    loaded: &Loaded,
+    theme: &Theme,
+    config: &Config,
+    inc: &render::Incremental<'_>,
+) -> Result<Vec<OutputFile>, ThemeError> {
+    let mut files = render::render_site_incremental(&loaded.archive, theme, config, inc)?;
+    add_assets(loaded, &mut files);
+    Ok(files)
+}
+
+/// Content assets go under `files/`; then everything is sorted by path.
+fn add_assets(loaded: &Loaded, files: &mut Vec<OutputFile>) {
+    for a in &loaded.assets {
+        files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// `p` made absolute against the working folder, `.` and `..` removed lexically.
+pub fn absolute(p: &Path) -> std::io::Result<PathBuf> {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {

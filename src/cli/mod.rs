@@ -5,6 +5,7 @@ mod check;
 mod init;
 mod inspect;
 mod search;
+mod serve;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
@@ -85,6 +86,8 @@ pub enum Command {
     },
     /// Search the archive (full text, ranked; rebuilds the index when content changed).
     Search(search::SearchArgs),
+    /// Preview the site: build, serve on localhost, rebuild and reload pages on every save.
+    Serve(serve::ServeArgs),
     /// Start a new archive: incidex.yaml with every option, and content/ with an example.
     Init {
         /// Folder to initialise (default: the current folder).
@@ -128,6 +131,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(args.archive.config.as_deref())?;
             search::run(args, &config)
         }
+        Command::Serve(args) => serve::run(args),
     }
 }
 

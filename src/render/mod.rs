@@ -73,6 +73,82 @@ fn render_one<T: Serialize>(tera: &tera::Tera, template: &str, view: &T) -> Resu
 
 /// Render every page of the site.
 pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<Vec<OutputFile>, ThemeError> {
+    render_site_incremental(
+        archive,
+        theme,
+        config,
+        &Incremental {
+            skip: &|_| false,
+            memo: None,
+        },
+    )
+}
+
+/// Where a postmortem's page is, relative to the site root.
+pub fn incident_page_path(slug: &str) -> String {
+    format!("incidents/{slug}/index.html")
+}
+
+/// How `serve` avoids re-rendering what did not change (`render_site` renders everything).
+pub struct Incremental<'a> {
+    /// Postmortems whose page is left out of the result (the caller keeps its previous
+    /// copy). Sound only because an incident page depends on nothing but its postmortem, the
+    /// config and the theme: a page that starts showing other incidents (neighbours,
+    /// related ones) must be re-rendered on their changes too, and `serve` must stop skipping.
+    pub skip: &'a (dyn Fn(&crate::model::Postmortem) -> bool + Sync),
+    /// Archive-wide pages from the previous render, reused when their view is unchanged.
+    pub memo: Option<&'a PageMemo>,
+}
+
+/// Rendered pages by output path, each with a hash of the view it was rendered from. Valid
+/// for one theme and config: make a new one when either changes.
+#[derive(Debug, Default)]
+pub struct PageMemo {
+    pages: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
+}
+
+/// Render `view` with `template` into `path`, or reuse the memo's copy when the view is the
+/// same as last time (hashing the serialised view costs a fraction of rendering it).
+fn render_memo<T: Serialize>(
+    memo: Option<&PageMemo>,
+    tera: &tera::Tera,
+    template: &str,
+    path: &str,
+    view: &T,
+) -> Result<OutputFile, ThemeError> {
+    let Some(memo) = memo else {
+        return Ok(OutputFile::text(path, render_one(tera, template, view)?));
+    };
+    let key = serde_json::to_vec(view).map(|bytes| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        template.hash(&mut h);
+        bytes.hash(&mut h);
+        h.finish()
+    });
+    let pages = || memo.pages.lock().unwrap_or_else(|e| e.into_inner());
+    if let Ok(key) = key {
+        if let Some((k, html)) = pages().get(path) {
+            if *k == key {
+                return Ok(OutputFile::text(path, html.clone()));
+            }
+        }
+    }
+    let html = render_one(tera, template, view)?;
+    if let Ok(key) = key {
+        pages().insert(path.to_string(), (key, html.clone()));
+    }
+    Ok(OutputFile::text(path, html))
+}
+
+/// [`render_site`], skipping and reusing what `inc` allows.
+pub fn render_site_incremental(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    inc: &Incremental<'_>,
+) -> Result<Vec<OutputFile>, ThemeError> {
+    let skip = inc.skip;
     let tera = theme.tera()?;
     let site = SiteView::new(config);
     let rows: Vec<IncidentRow> = archive
@@ -84,6 +160,7 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
     let mut files: Vec<OutputFile> = archive
         .postmortems
         .par_iter()
+        .filter(|p| !skip(p))
         .map(|p| {
             let incident = IncidentView::new(p, config);
             let view = PageView {
@@ -96,7 +173,7 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
                 incident: &incident,
             };
             render_one(&tera, "incident.html", &view)
-                .map(|html| OutputFile::text(format!("incidents/{}/index.html", p.slug), html))
+                .map(|html| OutputFile::text(incident_page_path(&p.slug), html))
         })
         .collect::<Result<_, _>>()?;
 
@@ -134,10 +211,7 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         categories,
         undated: rows.iter().filter(|r| r.date.is_empty()).count(),
     };
-    files.push(OutputFile::text(
-        "index.html",
-        render_one(&tera, "index.html", &home)?,
-    ));
+    files.push(render_memo(inc.memo, &tera, "index.html", "index.html", &home)?);
     let list = ListView {
         common: Common {
             site: &site,
@@ -148,10 +222,13 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         heading: "All incidents".into(),
         incidents: &rows,
     };
-    files.push(OutputFile::text(
+    files.push(render_memo(
+        inc.memo,
+        &tera,
+        "incidents.html",
         "incidents/index.html",
-        render_one(&tera, "incidents.html", &list)?,
-    ));
+        &list,
+    )?);
 
     // The 404 page is served from any depth, so it links from the site's absolute path.
     let base_path = base_path(&config.base_url);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmark `incidex serve` on a 10,000-postmortem synthetic archive:
+#  1. save-to-reload latency: median of 20 edits of one file (bench/reload_latency.py);
+#  2. wrk, 200 connections for 10 s on loopback, against the home page and one incident page.
+# Needs python3 and wrk (apt-get install -y wrk). Traffic stays on 127.0.0.1.
+#
+# usage: bench/serve.sh [COUNT]          (default 10000)
+#   INCIDEX=path/to/incidex  use this binary instead of building with --release
+#   BENCH_DIR=dir            where to put the archive (default: a temp folder, removed after)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count="${1:-10000}"
+port="${PORT:-18411}"
+if [[ -z "${INCIDEX:-}" ]]; then
+  cargo build --release --quiet
+  INCIDEX="${CARGO_TARGET_DIR:-target}/release/incidex"
+fi
+work="${BENCH_DIR:-$(mktemp -d)}"
+cleanup() {
+  [[ -n "${server:-}" ]] && kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  [[ -z "${BENCH_DIR:-}" ]] && rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [[ ! -d "$work/content" ]]; then
+  echo "generating $count postmortems in $work/content"
+  python3 bench/gen_archive.py "$work/content" "$count"
+fi
+log="$work/serve.log"
+(cd "$work" && exec "$INCIDEX" serve --content content --port "$port") >"$log" 2>&1 &
+server=$!
+for _ in $(seq 1 600); do
+  grep -q "Serving" "$log" 2>/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.1
+done
+grep -E "^Built" "$log"
+
+file="$(find "$work/content" -name '*.md' | sort | sed -n 1p)"
+slug="$(basename "$file" .md)"
+echo "== save-to-reload latency (editing $(basename "$file"))"
+python3 bench/reload_latency.py "127.0.0.1:$port" "$file" 20
+echo "== server's own rebuild times (last 5)"
+grep -E "^Rebuilt" "$log" | tail -n 5 || true
+
+for path in "/" "/incidents/$slug/"; do
+  echo "== wrk -t2 -c200 -d10s http://127.0.0.1:$port$path"
+  wrk -t2 -c200 -d10s --timeout 5s "http://127.0.0.1:$port$path"
+done

@@ -1,0 +1,498 @@
+//! Rebuild: the site again after a change, re-reading only the files that changed.
+//!
+//! Owns the cache of loaded postmortems, keyed by content-relative path and stamped with the
+//! file's size and modification time: a file whose stamp is unchanged is not read again.
+//! Everything after loading is the ordinary pipeline (`site::assemble`, `site::site_files`),
+//! so `serve` shows exactly what `build` writes. Index pages are re-rendered on every
+//! rebuild; a postmortem's own page only when it was re-read (or the config or theme
+//! changed): the others are reused from the previous build ([`Outcome::reused`]). It does not
+//! serve, watch or print.
+
+use super::overlay::Problems;
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::Diagnostic;
+use crate::discover::{self, Found};
+use crate::extract::Context;
+use crate::model::Postmortem;
+use crate::output::{self, OutputFile};
+use crate::render;
+use crate::render::theme::Theme;
+use crate::site;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What the watcher saw; decides how much is reloaded.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    pub content: bool,
+    pub theme: bool,
+    pub config: bool,
+    /// Content files changed in place (absolute, symlinks resolved). When this is all that
+    /// happened in the content folder the rebuild need not walk it again.
+    pub edited: BTreeSet<PathBuf>,
+    /// Something other than an in-place edit happened in the content folder (a file was
+    /// created, removed, renamed, or events were lost): walk it again.
+    pub reshaped: bool,
+}
+
+impl Changes {
+    pub fn any(&self) -> bool {
+        self.content || self.theme || self.config
+    }
+}
+
+/// Where the site comes from.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub content: PathBuf,
+    /// The config file, and whether it must exist (named with `--config`).
+    pub config: PathBuf,
+    pub config_required: bool,
+    pub include_drafts: bool,
+    pub today: jiff::civil::Date,
+    /// Replaces the config's `base_url` (the server's own address).
+    pub base_url: Option<String>,
+    /// Also write each good build here, like `incidex build` (optional, slower).
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Cached {
+    /// `None` forces a re-read (set for files the archive dropped as duplicate slugs).
+    stamp: Option<Stamp>,
+    postmortem: Option<Postmortem>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A finished rebuild: the files to serve, or why there are none this time.
+#[derive(Debug)]
+pub struct Outcome {
+    /// `None` when the rebuild failed (see `problems.fatal`); keep serving the last site.
+    pub files: Option<Vec<OutputFile>>,
+    /// Pages not re-rendered because their postmortem did not change: take them from the
+    /// previous build.
+    pub reused: Vec<String>,
+    pub problems: Problems,
+    pub report: Report,
+}
+
+/// Numbers for the line printed after each rebuild.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub postmortems: usize,
+    pub files: usize,
+    /// Postmortems read and parsed in this rebuild (all of them the first time).
+    pub reparsed: usize,
+    pub drafts_skipped: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// Writing to `--output` failed (the served site is still fine).
+    pub output_error: Option<String>,
+}
+
+/// Holds everything between rebuilds.
+pub struct Rebuilder {
+    sources: Sources,
+    config: Option<Config>,
+    theme: Option<Theme>,
+    cache: BTreeMap<String, Cached>,
+    /// Files edited since the first build: their errors go on the overlay.
+    touched: BTreeSet<String>,
+    first_done: bool,
+    /// Files re-read since the last successful render: their pages must be rendered.
+    dirty: BTreeSet<String>,
+    /// Config or theme changed since the last successful render: render every page.
+    render_all: bool,
+    /// Archive-wide pages of the last render, reused while their view is unchanged.
+    memo: render::PageMemo,
+    /// The last walk of the content folder, reused when only files' contents changed.
+    walk: Option<discover::Discovered>,
+    /// The content folder with symlinks resolved, as the watcher reports paths.
+    content_real: Option<PathBuf>,
+}
+
+impl Rebuilder {
+    pub fn new(sources: Sources) -> Self {
+        let sources_content_real = sources.content.canonicalize().ok();
+        Rebuilder {
+            sources,
+            config: None,
+            theme: None,
+            cache: BTreeMap::new(),
+            touched: BTreeSet::new(),
+            first_done: false,
+            dirty: BTreeSet::new(),
+            render_all: true,
+            memo: render::PageMemo::default(),
+            walk: None,
+            content_real: sources_content_real,
+        }
+    }
+
+    /// The config in force (after the last good load), for the watcher's theme folder.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// Folders whose files may be served from disk.
+    pub fn served_roots(&self) -> Vec<PathBuf> {
+        let mut roots = vec![self.sources.content.clone()];
+        if let Some(t) = self.config.as_ref().and_then(|c| c.theme.clone()) {
+            roots.push(t);
+        }
+        roots
+    }
+
+    fn load_config(&self) -> Result<Config, ConfigError> {
+        let mut config = Config::load(&self.sources.config, self.sources.config_required)?;
+        if let Some(url) = &self.sources.base_url {
+            config.base_url = url.clone();
+        }
+        Ok(config)
+    }
+
+    /// Bring the site up to date with the files. The first call loads everything.
+    pub fn rebuild(&mut self, changes: Changes) -> Outcome {
+        let started = Instant::now();
+        let mut report = Report::default();
+        let fail =
+            |message: String, report: Report, touched: &BTreeSet<String>, cache: &BTreeMap<_, _>| Outcome {
+                files: None,
+                reused: Vec::new(),
+                problems: Problems {
+                    fatal: Some(message),
+                    errors: touched_errors(touched, cache),
+                },
+                report,
+            };
+
+        if self.config.is_none() || changes.config {
+            match self.load_config() {
+                Ok(c) => {
+                    // Extraction depends on the config (taxonomy, zone): re-read everything.
+                    self.cache.clear();
+                    self.theme = None;
+                    self.config = Some(c);
+                    self.render_all = true;
+                }
+                Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+            }
+        }
+        let config = self.config.as_ref().expect("config loaded above");
+        if self.theme.is_none() || changes.theme {
+            match Theme::load(config.theme.as_deref()) {
+                Ok(t) => {
+                    self.theme = Some(t);
+                    self.render_all = true;
+                }
+                Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+            }
+        }
+        let theme = self.theme.as_ref().expect("theme loaded above");
+
+        // Only files edited in place, all of them known postmortems? Then the folder looks as
+        // it did last time: skip the walk and look at just those files.
+        let edited: Option<BTreeSet<String>> = (!changes.reshaped && !changes.edited.is_empty())
+            .then(|| {
+                let root = self.content_real.as_ref()?;
+                changes
+                    .edited
+                    .iter()
+                    .map(|p| {
+                        let rel = p.strip_prefix(root).ok()?;
+                        let rel: Vec<_> = rel
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy())
+                            .collect();
+                        let rel = rel.join("/");
+                        self.cache.contains_key(&rel).then_some(rel)
+                    })
+                    .collect()
+            })
+            .flatten();
+        let walked = match (edited.is_some(), self.walk.take()) {
+            (true, Some(w)) => w,
+            _ => match discover::discover(&self.sources.content) {
+                Ok(f) => f,
+                Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+            },
+        };
+        let found = &walked;
+
+        // Which files changed since the last rebuild?
+        let present: BTreeSet<&str> = found.postmortems.iter().map(|f| f.rel.as_str()).collect();
+        self.cache.retain(|rel, _| present.contains(rel.as_str()));
+        self.touched.retain(|rel| present.contains(rel.as_str()));
+        let stale: Vec<(&Found, Option<Stamp>)> = found
+            .postmortems
+            .iter()
+            .filter(|f| match &edited {
+                Some(set) => set.contains(&f.rel) || self.cache.get(&f.rel).is_none_or(|c| c.stamp.is_none()),
+                None => true,
+            })
+            .map(|f| (f, Stamp::of(&f.abs)))
+            .filter(|(f, stamp)| {
+                self.cache
+                    .get(&f.rel)
+                    .is_none_or(|c| c.stamp.is_none() || c.stamp != *stamp)
+            })
+            .collect();
+        let cx = Context {
+            config,
+            today: self.sources.today,
+        };
+        let fresh: Vec<(String, Cached)> = stale
+            .par_iter()
+            .map(|(f, stamp)| {
+                let (postmortem, diagnostics) = site::load_file(f, &cx);
+                (
+                    f.rel.clone(),
+                    Cached {
+                        stamp: *stamp,
+                        postmortem,
+                        diagnostics,
+                    },
+                )
+            })
+            .collect();
+        report.reparsed = fresh.len();
+        for (rel, cached) in fresh {
+            if self.first_done {
+                self.touched.insert(rel.clone());
+            }
+            self.dirty.insert(rel.clone());
+            self.cache.insert(rel, cached);
+        }
+        self.first_done = true;
+
+        // Lend the cached postmortems to the pipeline, then take them back. Those that do
+        // not come back (drafts left out, duplicate slugs) are read again next time.
+        let mut lent: BTreeSet<String> = BTreeSet::new();
+        let results: Vec<_> = self
+            .cache
+            .iter_mut()
+            .map(|(rel, c)| {
+                if c.postmortem.is_some() {
+                    lent.insert(rel.clone());
+                }
+                (c.postmortem.take(), c.diagnostics.clone())
+            })
+            .collect();
+        let loaded = site::assemble(
+            results,
+            found.assets.clone(),
+            found.diagnostics.clone(),
+            self.sources.include_drafts,
+        );
+        self.walk = Some(walked);
+        // `--output` wants every file each time; otherwise unchanged pages are reused.
+        let render_all = self.render_all || self.sources.output.is_some();
+        let dirty = &self.dirty;
+        let skip = |p: &Postmortem| !render_all && !dirty.contains(&p.path);
+        if self.render_all {
+            self.memo = render::PageMemo::default();
+        }
+        let inc = render::Incremental {
+            skip: &skip,
+            memo: Some(&self.memo),
+        };
+        let files = site::site_files_incremental(&loaded, theme, config, &inc);
+        let reused: Vec<String> = loaded
+            .archive
+            .postmortems
+            .iter()
+            .filter(|p| skip(p))
+            .map(|p| render::incident_page_path(&p.slug))
+            .collect();
+        let site::Loaded {
+            archive,
+            diagnostics,
+            drafts_skipped,
+            ..
+        } = loaded;
+        report.postmortems = archive.len();
+        report.drafts_skipped = drafts_skipped;
+        for pm in archive.postmortems {
+            if let Some(c) = self.cache.get_mut(&pm.path) {
+                c.postmortem = Some(pm);
+            }
+        }
+        for rel in lent {
+            if let Some(c) = self.cache.get_mut(&rel).filter(|c| c.postmortem.is_none()) {
+                c.stamp = None;
+            }
+        }
+        report.diagnostics = diagnostics;
+        let files = match files {
+            Ok(f) => f,
+            Err(e) => return fail(e.to_string(), report, &self.touched, &self.cache),
+        };
+        self.dirty.clear();
+        self.render_all = false;
+        report.files = files.len() + reused.len();
+        if let Some(out) = &self.sources.output {
+            if let Err(e) = output::write_site(out, &files) {
+                report.output_error = Some(e.to_string());
+            }
+        }
+        report.elapsed = started.elapsed();
+        Outcome {
+            files: Some(files),
+            reused,
+            problems: Problems {
+                fatal: None,
+                errors: touched_errors(&self.touched, &self.cache),
+            },
+            report,
+        }
+    }
+}
+
+fn touched_errors(touched: &BTreeSet<String>, cache: &BTreeMap<String, Cached>) -> Vec<Diagnostic> {
+    touched
+        .iter()
+        .filter_map(|rel| cache.get(rel))
+        .flat_map(|c| c.diagnostics.iter().filter(|d| d.is_error()).cloned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn sources(dir: &Path) -> Sources {
+        Sources {
+            content: dir.join("content"),
+            config: dir.join("incidex.yaml"),
+            config_required: false,
+            include_drafts: false,
+            today: jiff::civil::date(2025, 1, 1),
+            base_url: None,
+            output: None,
+        }
+    }
+
+    fn walk() -> Changes {
+        Changes {
+            content: true,
+            reshaped: true,
+            ..Changes::default()
+        }
+    }
+
+    fn pages(o: &Outcome) -> Vec<String> {
+        let mut p: Vec<String> = o
+            .files
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|f| f.path.clone())
+            .chain(o.reused.iter().cloned())
+            .filter(|p| p.starts_with("incidents/") && p != "incidents/index.html")
+            .collect();
+        p.sort();
+        p
+    }
+
+    #[test]
+    fn only_changed_files_are_read_and_rendered_again() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        fs::write(dir.path().join("content/a.md"), "# Alpha outage\n").unwrap();
+        fs::write(dir.path().join("content/b.md"), "# Beta outage\n").unwrap();
+        let mut r = Rebuilder::new(sources(dir.path()));
+        let first = r.rebuild(Changes::default());
+        assert_eq!(first.report.reparsed, 2);
+        assert!(first.reused.is_empty());
+        fs::write(dir.path().join("content/b.md"), "# Beta outage, longer title\n").unwrap();
+        let second = r.rebuild(walk());
+        assert_eq!(second.report.reparsed, 1);
+        assert_eq!(second.reused, vec!["incidents/a/index.html"]);
+        assert_eq!(
+            pages(&second),
+            vec!["incidents/a/index.html", "incidents/b/index.html"]
+        );
+        // Nothing changed: nothing read, every incident page reused.
+        let third = r.rebuild(walk());
+        assert_eq!(third.report.reparsed, 0);
+        assert_eq!(third.reused.len(), 2);
+    }
+
+    #[test]
+    fn a_file_hidden_by_a_duplicate_slug_comes_back_when_the_other_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        fs::write(
+            dir.path().join("content/a.md"),
+            "---\nslug: same\n---\n# From a\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("content/b.md"),
+            "---\nslug: same\n---\n# From b\n",
+        )
+        .unwrap();
+        let mut r = Rebuilder::new(sources(dir.path()));
+        let first = r.rebuild(Changes::default());
+        assert_eq!(first.report.postmortems, 1);
+        assert!(first
+            .report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "duplicate-slug"));
+        fs::remove_file(dir.path().join("content/a.md")).unwrap();
+        let second = r.rebuild(walk());
+        assert_eq!(second.report.postmortems, 1);
+        let page = second
+            .files
+            .unwrap()
+            .into_iter()
+            .find(|f| f.path == "incidents/same/index.html")
+            .expect("b's page is rendered, not reused from a");
+        let crate::output::Contents::Bytes(html) = page.contents else {
+            panic!()
+        };
+        assert!(String::from_utf8_lossy(&html).contains("From b"));
+    }
+
+    #[test]
+    fn errors_in_edited_files_are_problems_and_old_ones_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        let bad = "---\ntitle: [unclosed\n---\n# Broken\n";
+        fs::write(dir.path().join("content/old.md"), bad).unwrap();
+        fs::write(dir.path().join("content/new.md"), "# Fine\n").unwrap();
+        let mut r = Rebuilder::new(sources(dir.path()));
+        let first = r.rebuild(Changes::default());
+        assert!(first.problems.is_empty(), "{:?}", first.problems);
+        fs::write(dir.path().join("content/new.md"), bad).unwrap();
+        let second = r.rebuild(walk());
+        let paths: Vec<&str> = second.problems.errors.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, vec!["new.md"]);
+        fs::write(dir.path().join("content/new.md"), "# Fine again\n").unwrap();
+        assert!(r.rebuild(walk()).problems.is_empty());
+    }
+}
