@@ -3,6 +3,9 @@
 //! Owns URLs and page layout. Templates receive only the view structs of [`views`], built
 //! once; pages render in parallel with rayon. Writing to disk is `output`'s job.
 
+pub mod charts;
+pub mod exports;
+pub mod pages;
 pub mod theme;
 pub mod views;
 
@@ -58,6 +61,8 @@ struct PageView<'a> {
     #[serde(flatten)]
     common: Common<'a>,
     incident: &'a IncidentView,
+    /// Related incidents (`archive::similar`), best first.
+    similar: Vec<&'a IncidentRow>,
 }
 
 fn render_one<T: Serialize>(tera: &tera::Tera, template: &str, view: &T) -> Result<String, ThemeError> {
@@ -81,10 +86,15 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         .map(|p| IncidentRow::new(p, config))
         .collect();
 
+    let groups = crate::archive::groups::Groups::new(archive, config);
+    let trends = crate::archive::trends::Trends::new(archive);
+    let similar = crate::archive::similar::similar(archive, &groups);
+
     let mut files: Vec<OutputFile> = archive
         .postmortems
         .par_iter()
-        .map(|p| {
+        .zip(similar.par_iter())
+        .map(|(p, similar)| {
             let incident = IncidentView::new(p, config);
             let view = PageView {
                 common: Common {
@@ -94,6 +104,7 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
                     page_title: p.title.clone(),
                 },
                 incident: &incident,
+                similar: similar.iter().map(|&j| &rows[j]).collect(),
             };
             render_one(&tera, "incident.html", &view)
                 .map(|html| OutputFile::text(format!("incidents/{}/index.html", p.slug), html))
@@ -165,6 +176,17 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         "404.html",
         render_one(&tera, "404.html", &not_found)?,
     ));
+    files.extend(pages::archive_pages(
+        archive, &groups, &trends, &rows, &site, &tera, config,
+    )?);
+    let sitemap = exports::sitemap(
+        config,
+        files.iter().map(|f| f.path.as_str()).filter(|p| *p != "404.html"),
+    );
+    files.push(OutputFile::text("sitemap.xml", sitemap));
+    files.push(OutputFile::text("archive.json", exports::archive_json(archive, config)));
+    files.push(OutputFile::text("incidents.csv", exports::incidents_csv(archive, config)));
+    files.push(OutputFile::text("feed.xml", exports::atom_feed(archive, config)));
     files.extend(theme.statics.iter().cloned());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -22,7 +22,13 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/incidents.html",
     "templates/incident.html",
     "templates/404.html",
+    "templates/overview.html",
+    "templates/term.html",
+    "templates/trends.html",
+    "templates/quality.html",
+    "templates/charts.html",
     "static/style.css",
+    "static/charts.css",
     "static/table-sort.js",
 );
 
