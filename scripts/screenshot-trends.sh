@@ -13,7 +13,7 @@ shot() { # name, extra flags
   chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --no-first-run --disable-sync --user-data-dir="$(mktemp -d)" \
     --hide-scrollbars --window-size=1280,3000 --screenshot="$out/$1.png" "${@:2}" \
-    "file://$PWD/$site/trends/index.html" 2>/dev/null
+    "file://$site/trends/index.html" 2>/dev/null
 }
 shot trends-light
 shot trends-dark --force-dark-mode --blink-settings=forceDarkModeEnabled=false
