@@ -8,8 +8,10 @@ use std::path::Path;
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let mut config = Config::default();
-    config.base_url = "https://pm.example/archive".into();
+    let config = Config {
+        base_url: "https://pm.example/archive".into(),
+        ..Config::default()
+    };
     build(&BuildOptions {
         content: Path::new("tests/fixtures/views-basic"),
         output: &out,
@@ -49,11 +51,19 @@ fn term_pages_list_exactly_their_incidents() {
     let (_d, out) = built();
     assert_eq!(
         listed(&read(&out, "causes/database/index.html")),
-        vec!["2024-02-02-orders-db", "2023-03-27-cart-deadlock", "2022-02-14-cart-db-failover"]
+        vec![
+            "2024-02-02-orders-db",
+            "2023-03-27-cart-deadlock",
+            "2022-02-14-cart-db-failover"
+        ]
     );
     assert_eq!(
         listed(&read(&out, "services/cart/index.html")),
-        vec!["2024-02-02-orders-db", "2023-03-27-cart-deadlock", "2022-02-14-cart-db-failover"]
+        vec![
+            "2024-02-02-orders-db",
+            "2023-03-27-cart-deadlock",
+            "2022-02-14-cart-db-failover"
+        ]
     );
     assert_eq!(
         listed(&read(&out, "years/2023/index.html")),
@@ -70,13 +80,20 @@ fn term_pages_list_exactly_their_incidents() {
     let unclassified = read(&out, "causes/unclassified/index.html");
     assert_eq!(
         listed(&unclassified),
-        vec!["2023-11-11-queue-backlog", "2023-08-01-unknown-cause", "undated-notes"]
+        vec![
+            "2023-11-11-queue-backlog",
+            "2023-08-01-unknown-cause",
+            "undated-notes"
+        ]
     );
     assert!(unclassified.contains("cosmic-rays"), "says why");
     let overview = read(&out, "causes/index.html");
     assert!(overview.contains("href=\"database/\""));
     // Database: 90, 32, 65 minutes → median 65 min, p90 = 65 + 0.8 × 25 = 85 min.
-    assert!(overview.contains("1 h 5 min") && overview.contains("1 h 25 min"), "median and p90 shown");
+    assert!(
+        overview.contains("1 h 5 min") && overview.contains("1 h 25 min"),
+        "median and p90 shown"
+    );
     let db = read(&out, "causes/database/index.html");
     assert!(db.contains("No alert on replica lag") && db.contains("Missing index"));
 }
@@ -85,7 +102,13 @@ fn term_pages_list_exactly_their_incidents() {
 fn incident_pages_link_to_their_terms_and_similar_incidents() {
     let (_d, out) = built();
     let page = read(&out, "incidents/2023-03-27-cart-deadlock/index.html");
-    for link in ["causes/database/", "services/cart/", "years/2023/", "tags/failover/", "severities/sev3/"] {
+    for link in [
+        "causes/database/",
+        "services/cart/",
+        "years/2023/",
+        "tags/failover/",
+        "severities/sev3/",
+    ] {
         assert!(page.contains(&format!("../../{link}")), "{link}");
     }
     let similar = page.split("Similar incidents").nth(1).expect("similar section");
@@ -115,11 +138,10 @@ fn exports_parse_with_absolute_urls() {
     let (_d, out) = built();
     let json: serde_json::Value = serde_json::from_str(&read(&out, "archive.json")).unwrap();
     assert_eq!(json["count"], 10);
-    assert!(json["records"]
-        .as_array()
+    assert!(json["records"].as_array().unwrap().iter().all(|r| r["url"]
+        .as_str()
         .unwrap()
-        .iter()
-        .all(|r| r["url"].as_str().unwrap().starts_with("https://pm.example/archive/incidents/")));
+        .starts_with("https://pm.example/archive/incidents/")));
     let csv_text = read(&out, "incidents.csv");
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     assert_eq!(reader.records().count(), 10);
@@ -128,7 +150,11 @@ fn exports_parse_with_absolute_urls() {
     assert_eq!(doc.descendants().filter(|n| n.has_tag_name("entry")).count(), 9);
     let sitemap = read(&out, "sitemap.xml");
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
-    let locs: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
     assert!(locs.contains(&"https://pm.example/archive/trends/"));
     assert!(locs.contains(&"https://pm.example/archive/causes/database/"));
     assert!(locs.iter().all(|l| l.starts_with("https://pm.example/archive/")));

@@ -93,7 +93,12 @@ impl Groups {
             match &r.root_cause.category {
                 Some(c) => categories.add(
                     c.clone(),
-                    || config.category(c).map(|c| c.display_name()).unwrap_or_else(|| c.clone()),
+                    || {
+                        config
+                            .category(c)
+                            .map(|c| c.display_name())
+                            .unwrap_or_else(|| c.clone())
+                    },
                     i,
                 ),
                 None => unclassified.push(Unclassified {
@@ -116,7 +121,12 @@ impl Groups {
             }
         }
         let mut categories = categories.groups;
-        categories.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then_with(|| a.slug.cmp(&b.slug)));
+        categories.sort_by(|a, b| {
+            b.members
+                .len()
+                .cmp(&a.members.len())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
         let mut years = years.groups;
         years.sort_by(|a, b| b.slug.cmp(&a.slug));
         Groups {
@@ -170,7 +180,10 @@ pub fn factor_counts(archive: &Archive, members: &[usize]) -> Vec<(String, usize
             }
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+    out.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase()))
+    });
     out
 }
 
@@ -181,7 +194,10 @@ mod tests {
     use crate::diagnostic::Diagnostic;
 
     fn names(archive: &Archive, g: &Group) -> Vec<String> {
-        g.members.iter().map(|&i| archive.postmortems[i].slug.clone()).collect()
+        g.members
+            .iter()
+            .map(|&i| archive.postmortems[i].slug.clone())
+            .collect()
     }
 
     #[test]
@@ -217,8 +233,11 @@ mod tests {
             }),
         ]);
         let g = Groups::new(&archive, &Config::default());
-        let cat: Vec<(String, Vec<String>)> =
-            g.categories.iter().map(|c| (c.slug.clone(), names(&archive, c))).collect();
+        let cat: Vec<(String, Vec<String>)> = g
+            .categories
+            .iter()
+            .map(|c| (c.slug.clone(), names(&archive, c)))
+            .collect();
         assert_eq!(
             cat,
             vec![
@@ -239,8 +258,11 @@ mod tests {
                 ("checkout".into(), "checkout".into(), vec!["b".into(), "a".into()]),
             ]
         );
-        let years: Vec<(String, Vec<String>)> =
-            g.years.iter().map(|y| (y.slug.clone(), names(&archive, y))).collect();
+        let years: Vec<(String, Vec<String>)> = g
+            .years
+            .iter()
+            .map(|y| (y.slug.clone(), names(&archive, y)))
+            .collect();
         assert_eq!(
             years,
             vec![

@@ -132,9 +132,12 @@ pub(crate) mod testing {
     pub fn pm(spec: Pm) -> Postmortem {
         let mut record = Record {
             title: Some(format!("Incident {}", spec.slug)),
-            start: spec
-                .date
-                .map(|(y, m, d)| When::new(jiff::civil::date(y, m, d).at(10, 0, 0, 0), Some(jiff::tz::Offset::UTC))),
+            start: spec.date.map(|(y, m, d)| {
+                When::new(
+                    jiff::civil::date(y, m, d).at(10, 0, 0, 0),
+                    Some(jiff::tz::Offset::UTC),
+                )
+            }),
             duration_minutes: spec.minutes,
             severity: spec.severity.map(str::to_string),
             services: spec.services.iter().map(|s| s.to_string()).collect(),

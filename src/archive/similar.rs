@@ -135,9 +135,19 @@ mod tests {
         ]);
         let groups = Groups::new(&archive, &Config::default());
         let sim = similar(&archive, &groups);
-        let t = archive.postmortems.iter().position(|p| p.slug == "target").unwrap();
-        let got: Vec<&str> = sim[t].iter().map(|&j| archive.postmortems[j].slug.as_str()).collect();
-        assert_eq!(got, vec!["same-both-near", "same-both-far", "category-only", "service-only"]);
+        let t = archive
+            .postmortems
+            .iter()
+            .position(|p| p.slug == "target")
+            .unwrap();
+        let got: Vec<&str> = sim[t]
+            .iter()
+            .map(|&j| archive.postmortems[j].slug.as_str())
+            .collect();
+        assert_eq!(
+            got,
+            vec!["same-both-near", "same-both-far", "category-only", "service-only"]
+        );
     }
 
     #[test]

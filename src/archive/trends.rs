@@ -7,6 +7,7 @@
 
 use super::stats::{quantile_sorted, sorted_finite};
 use super::{duration_of, Archive};
+use crate::model::Postmortem;
 use jiff::civil::Date;
 
 /// Below this many incidents in a window (or in the archive) a trend is not worth reading;
@@ -148,17 +149,19 @@ pub struct Trends {
 
 impl Trends {
     pub fn new(archive: &Archive) -> Trends {
-        let dated: Vec<(Date, usize)> = archive
-            .postmortems
+        Trends::of(&archive.postmortems.iter().collect::<Vec<_>>())
+    }
+
+    /// Trends of any subset of postmortems (a category's, say), without copying them.
+    pub fn of(postmortems: &[&Postmortem]) -> Trends {
+        let dated: Vec<(Date, usize)> = postmortems
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.record.start.map(|s| (s.datetime.date(), i)))
             .collect();
-        let undated = archive.len() - dated.len();
-        let (Some(first), Some(last)) = (
-            dated.iter().map(|d| d.0).min(),
-            dated.iter().map(|d| d.0).max(),
-        ) else {
+        let undated = postmortems.len() - dated.len();
+        let (Some(first), Some(last)) = (dated.iter().map(|d| d.0).min(), dated.iter().map(|d| d.0).max())
+        else {
             return Trends {
                 period: None,
                 categories: Vec::new(),
@@ -176,7 +179,7 @@ impl Trends {
         let mut cat_counts: std::collections::HashMap<Option<&str>, usize> = Default::default();
         for &(_, i) in &dated {
             *cat_counts
-                .entry(archive.postmortems[i].record.root_cause.category.as_deref())
+                .entry(postmortems[i].record.root_cause.category.as_deref())
                 .or_default() += 1;
         }
         let mut categories: Vec<(Option<&str>, usize)> = cat_counts.into_iter().collect();
@@ -199,7 +202,7 @@ impl Trends {
         let mut durations: Vec<Vec<f64>> = vec![Vec::new(); len];
         for &(date, i) in &dated {
             let k = (Bucket::of(date, period).ordinal - first_b.ordinal) as usize;
-            let r = &archive.postmortems[i].record;
+            let r = &postmortems[i].record;
             buckets[k].counts[slot[&r.root_cause.category.as_deref()]] += 1;
             buckets[k].total += 1;
             if let Some(m) = duration_of(r) {
@@ -239,10 +242,22 @@ mod tests {
 
     #[test]
     fn period_follows_the_span() {
-        assert_eq!(Period::for_span(date(2023, 1, 1), date(2023, 1, 1)), Period::Month);
-        assert_eq!(Period::for_span(date(2021, 1, 1), date(2023, 12, 31)), Period::Month);
-        assert_eq!(Period::for_span(date(2021, 1, 1), date(2024, 1, 1)), Period::Quarter);
-        assert_eq!(Period::for_span(date(2012, 1, 1), date(2023, 12, 1)), Period::Quarter);
+        assert_eq!(
+            Period::for_span(date(2023, 1, 1), date(2023, 1, 1)),
+            Period::Month
+        );
+        assert_eq!(
+            Period::for_span(date(2021, 1, 1), date(2023, 12, 31)),
+            Period::Month
+        );
+        assert_eq!(
+            Period::for_span(date(2021, 1, 1), date(2024, 1, 1)),
+            Period::Quarter
+        );
+        assert_eq!(
+            Period::for_span(date(2012, 1, 1), date(2023, 12, 1)),
+            Period::Quarter
+        );
         assert_eq!(Period::for_span(date(2012, 1, 1), date(2024, 1, 1)), Period::Year);
     }
 
@@ -311,7 +326,10 @@ mod tests {
             ]
         );
         assert_eq!((t.dated, t.undated), (4, 1));
-        assert!(t.rolling.iter().all(|r| r.median.is_none()), "one duration is too few");
+        assert!(
+            t.rolling.iter().all(|r| r.median.is_none()),
+            "one duration is too few"
+        );
     }
 
     #[test]

@@ -123,10 +123,16 @@ pub fn atom_feed(archive: &Archive, config: &Config) -> String {
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     x.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
-    x.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(&config.description)));
+    x.push_str(&format!(
+        "  <subtitle>{}</subtitle>\n",
+        xml_escape(&config.description)
+    ));
     x.push_str(&format!("  <id>{}</id>\n", xml_escape(&home)));
     x.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(&home)));
-    x.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&page_url(config, "feed.xml"))));
+    x.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        xml_escape(&page_url(config, "feed.xml"))
+    ));
     x.push_str(&format!("  <updated>{updated}</updated>\n"));
     x.push_str("  <author><name>incidex</name></author>\n");
     for p in entries {
@@ -161,8 +167,13 @@ pub fn sitemap<'a>(config: &Config, pages: impl Iterator<Item = &'a str>) -> Str
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for rel in pages {
-        let Some(dir) = rel.strip_suffix("index.html") else { continue };
-        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&page_url(config, dir))));
+        let Some(dir) = rel.strip_suffix("index.html") else {
+            continue;
+        };
+        x.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml_escape(&page_url(config, dir))
+        ));
     }
     x.push_str("</urlset>\n");
     x
@@ -192,10 +203,11 @@ mod tests {
     }
 
     fn config() -> Config {
-        let mut c = Config::default();
-        c.base_url = "https://pm.example/sub".into();
-        c.title = "R&D <incidents>".into();
-        c
+        Config {
+            base_url: "https://pm.example/sub".into(),
+            title: "R&D <incidents>".into(),
+            ..Config::default()
+        }
     }
 
     #[test]
@@ -229,10 +241,19 @@ mod tests {
         let title = entries[0].children().find(|n| n.has_tag_name("title")).unwrap();
         assert_eq!(title.text(), Some("Quotes \"&\" <tags>, commas\nand a  control"));
         assert!(feed.contains("<title>R&amp;D &lt;incidents&gt;</title>"));
-        let map = sitemap(&config(), ["index.html", "incidents/a/index.html", "static/x.css"].into_iter());
+        let map = sitemap(
+            &config(),
+            ["index.html", "incidents/a/index.html", "static/x.css"].into_iter(),
+        );
         let doc = roxmltree::Document::parse(&map).unwrap();
-        let locs: Vec<&str> =
-            doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
-        assert_eq!(locs, vec!["https://pm.example/sub/", "https://pm.example/sub/incidents/a/"]);
+        let locs: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(
+            locs,
+            vec!["https://pm.example/sub/", "https://pm.example/sub/incidents/a/"]
+        );
     }
 }

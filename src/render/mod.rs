@@ -184,8 +184,14 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         files.iter().map(|f| f.path.as_str()).filter(|p| *p != "404.html"),
     );
     files.push(OutputFile::text("sitemap.xml", sitemap));
-    files.push(OutputFile::text("archive.json", exports::archive_json(archive, config)));
-    files.push(OutputFile::text("incidents.csv", exports::incidents_csv(archive, config)));
+    files.push(OutputFile::text(
+        "archive.json",
+        exports::archive_json(archive, config),
+    ));
+    files.push(OutputFile::text(
+        "incidents.csv",
+        exports::incidents_csv(archive, config),
+    ));
     files.push(OutputFile::text("feed.xml", exports::atom_feed(archive, config)));
     files.extend(theme.statics.iter().cloned());
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -197,6 +203,42 @@ fn base_path(base_url: &str) -> String {
     let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
     let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
     format!("{}/", path.trim_end_matches('/'))
+}
+
+/// Only what the archive views add to a build: groups, trends, similar incidents, the
+/// archive pages with their charts, and the exports (no incident or home pages). Used by
+/// `benches/views.rs` to measure this part alone.
+pub fn archive_views_only(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+) -> Result<Vec<OutputFile>, ThemeError> {
+    let tera = theme.tera()?;
+    let site = SiteView::new(config);
+    let rows: Vec<IncidentRow> = archive
+        .postmortems
+        .iter()
+        .map(|p| IncidentRow::new(p, config))
+        .collect();
+    let groups = crate::archive::groups::Groups::new(archive, config);
+    let trends = crate::archive::trends::Trends::new(archive);
+    let similar = crate::archive::similar::similar(archive, &groups);
+    let mut files = pages::archive_pages(archive, &groups, &trends, &rows, &site, &tera, config)?;
+    files.push(OutputFile::text(
+        "archive.json",
+        exports::archive_json(archive, config),
+    ));
+    files.push(OutputFile::text(
+        "incidents.csv",
+        exports::incidents_csv(archive, config),
+    ));
+    files.push(OutputFile::text("feed.xml", exports::atom_feed(archive, config)));
+    files.push(OutputFile::text(
+        "sitemap.xml",
+        exports::sitemap(config, files.iter().map(|f| f.path.as_str())),
+    ));
+    debug_assert_eq!(similar.len(), archive.len());
+    Ok(files)
 }
 
 #[cfg(test)]

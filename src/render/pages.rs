@@ -25,11 +25,31 @@ pub struct Dimension {
     pub noun: &'static str,
 }
 
-pub const SERVICES: Dimension = Dimension { dir: "services", heading: "Services", noun: "Service" };
-pub const YEARS: Dimension = Dimension { dir: "years", heading: "Years", noun: "Year" };
-pub const SEVERITIES: Dimension = Dimension { dir: "severities", heading: "Severities", noun: "Severity" };
-pub const TAGS: Dimension = Dimension { dir: "tags", heading: "Tags", noun: "Tag" };
-pub const CAUSES: Dimension = Dimension { dir: "causes", heading: "Root causes", noun: "Root cause" };
+pub const SERVICES: Dimension = Dimension {
+    dir: "services",
+    heading: "Services",
+    noun: "Service",
+};
+pub const YEARS: Dimension = Dimension {
+    dir: "years",
+    heading: "Years",
+    noun: "Year",
+};
+pub const SEVERITIES: Dimension = Dimension {
+    dir: "severities",
+    heading: "Severities",
+    noun: "Severity",
+};
+pub const TAGS: Dimension = Dimension {
+    dir: "tags",
+    heading: "Tags",
+    noun: "Tag",
+};
+pub const CAUSES: Dimension = Dimension {
+    dir: "causes",
+    heading: "Root causes",
+    noun: "Root cause",
+};
 
 /// A group's headline numbers, as shown in overview tables.
 #[derive(Debug, Clone, Serialize)]
@@ -55,7 +75,11 @@ fn group_stats(archive: &Archive, rows: &[IncidentRow], g: &Group) -> GroupStats
             .filter_map(|&i| duration_of(&archive.postmortems[i].record))
             .map(|m| m as f64),
     );
-    let impact = Summary::of(g.members.iter().filter_map(|&i| impact_of(&archive.postmortems[i].record)));
+    let impact = Summary::of(
+        g.members
+            .iter()
+            .filter_map(|&i| impact_of(&archive.postmortems[i].record)),
+    );
     let fm = |v: f64| format_minutes(v.round() as i64);
     GroupStats {
         name: g.name.clone(),
@@ -186,18 +210,19 @@ pub fn archive_pages(
     }
 
     // One page per group, rendered in parallel.
-    let all: Vec<(&Dimension, &Group)> = dims.iter().flat_map(|(d, list, _)| list.iter().map(move |g| (*d, g))).collect();
+    let all: Vec<(&Dimension, &Group)> = dims
+        .iter()
+        .flat_map(|(d, list, _)| list.iter().map(move |g| (*d, g)))
+        .collect();
     let pages: Vec<OutputFile> = all
         .par_iter()
         .map(|(dim, g)| {
             let is_cause = dim.dir == "causes";
             let charts = if is_cause && g.members.len() > 1 {
-                let sub = Archive {
-                    postmortems: g.members.iter().map(|&i| archive.postmortems[i].clone()).collect(),
-                    diagnostics: Vec::new(),
-                };
-                let t = Trends::new(&sub);
-                charts::trend_charts(&sub, &t, config)
+                let sub: Vec<&crate::model::Postmortem> =
+                    g.members.iter().map(|&i| &archive.postmortems[i]).collect();
+                let t = Trends::of(&sub);
+                charts::trend_charts_of(&sub, &t, config)
                     .into_iter()
                     .filter(|c| c.id == "chart-counts" || c.id == "chart-distribution")
                     .collect()
@@ -211,7 +236,11 @@ pub fn archive_pages(
                 kind_url: format!("{}/", dim.dir),
                 stats: group_stats(archive, rows, g),
                 incidents: g.members.iter().map(|&i| &rows[i]).collect(),
-                factors: if is_cause { factor_counts(archive, &g.members) } else { Vec::new() },
+                factors: if is_cause {
+                    factor_counts(archive, &g.members)
+                } else {
+                    Vec::new()
+                },
                 charts,
                 reasons: Vec::new(),
             };
@@ -236,7 +265,11 @@ pub fn archive_pages(
         incidents: Vec::new(),
         factors: Vec::new(),
         charts: Vec::new(),
-        reasons: groups.unclassified.iter().map(|u| (&rows[u.index], u.reason.clone())).collect(),
+        reasons: groups
+            .unclassified
+            .iter()
+            .map(|u| (&rows[u.index], u.reason.clone()))
+            .collect(),
     };
     files.push(OutputFile::text(
         "causes/unclassified/index.html",
@@ -251,7 +284,10 @@ pub fn archive_pages(
         undated: trends.undated,
         charts: charts::trend_charts(archive, trends, config),
     };
-    files.push(OutputFile::text("trends/index.html", render_one(tera, "trends.html", &view)?));
+    files.push(OutputFile::text(
+        "trends/index.html",
+        render_one(tera, "trends.html", &view)?,
+    ));
 
     // Data quality.
     let q = Quality::new(archive);
@@ -259,7 +295,11 @@ pub fn archive_pages(
         common: common(1, "quality", "Data quality".into()),
         total: archive.len(),
         complete: q.complete,
-        fields: FIELDS.iter().zip(&q.missing_counts).map(|((k, l), c)| (*k, *l, *c)).collect(),
+        fields: FIELDS
+            .iter()
+            .zip(&q.missing_counts)
+            .map(|((k, l), c)| (*k, *l, *c))
+            .collect(),
         rows: q
             .gaps
             .iter()
@@ -269,12 +309,19 @@ pub fn archive_pages(
                     incident: &rows[g.index],
                     path: p.path.clone(),
                     missing: g.missing.clone(),
-                    diagnostics: p.diagnostics.iter().filter(|d| d.severity >= crate::diagnostic::Severity::Warning).collect(),
+                    diagnostics: p
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.severity >= crate::diagnostic::Severity::Warning)
+                        .collect(),
                 }
             })
             .collect(),
         archive_diagnostics: &archive.diagnostics,
     };
-    files.push(OutputFile::text("quality/index.html", render_one(tera, "quality.html", &view)?));
+    files.push(OutputFile::text(
+        "quality/index.html",
+        render_one(tera, "quality.html", &view)?,
+    ));
     Ok(files)
 }

@@ -6,6 +6,7 @@ use crate::archive::stats::{log_bins, sorted_finite, Summary};
 use crate::archive::trends::{Bucket, Trends, MIN_FOR_TREND};
 use crate::archive::{duration_of, impact_of, Archive};
 use crate::config::Config;
+use crate::model::Postmortem;
 use crate::render::views::format_minutes;
 
 /// CSS class of the n-th stacked series (`series-1` … `series-13`, then repeating);
@@ -20,7 +21,10 @@ fn series_class(k: usize, unclassified: bool) -> String {
 
 fn category_name(config: &Config, slug: Option<&str>) -> String {
     match slug {
-        Some(s) => config.category(s).map(|c| c.display_name()).unwrap_or_else(|| s.to_string()),
+        Some(s) => config
+            .category(s)
+            .map(|c| c.display_name())
+            .unwrap_or_else(|| s.to_string()),
         None => "Unclassified".into(),
     }
 }
@@ -37,6 +41,11 @@ fn minutes_label(m: f64) -> String {
 
 /// Every chart of the trends page, in page order.
 pub fn trend_charts(archive: &Archive, trends: &Trends, config: &Config) -> Vec<Chart> {
+    trend_charts_of(&archive.postmortems.iter().collect::<Vec<_>>(), trends, config)
+}
+
+/// The charts for any subset of postmortems (with `trends` computed from the same subset).
+pub fn trend_charts_of(archive: &[&Postmortem], trends: &Trends, config: &Config) -> Vec<Chart> {
     let Some(period) = trends.period else {
         return Vec::new();
     };
@@ -163,16 +172,30 @@ fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Chart {
 }
 
 /// Dated incidents with a value, as (epoch seconds, value, title).
-fn points<'a>(archive: &'a Archive, value: impl Fn(&crate::model::Record) -> Option<f64>) -> Vec<(i64, f64, &'a str)> {
+fn points<'a>(
+    archive: &[&'a Postmortem],
+    value: impl Fn(&crate::model::Record) -> Option<f64>,
+) -> Vec<(i64, f64, &'a str)> {
     archive
-        .postmortems
         .iter()
-        .filter_map(|p| Some((p.record.start?.epoch_seconds(), value(&p.record)?, p.title.as_str())))
+        .filter_map(|p| {
+            Some((
+                p.record.start?.epoch_seconds(),
+                value(&p.record)?,
+                p.title.as_str(),
+            ))
+        })
         .collect()
 }
 
-fn log_duration_axis(svg: &mut Svg, max: f64) -> Log {
-    let y = Log::new(1.0, max.max(60.0), H - BOTTOM, TOP);
+/// Log duration axis from the reader-known tick at or below the shortest duration.
+fn log_duration_axis(svg: &mut Svg, min: f64, max: f64) -> Log {
+    let floor = DURATION_TICKS
+        .iter()
+        .map(|t| t.0)
+        .filter(|t| *t <= min.max(1.0))
+        .fold(1.0, f64::max);
+    let y = Log::new(floor, max.max(floor * 10.0), H - BOTTOM, TOP);
     for (m, label) in DURATION_TICKS {
         if y.contains(*m) {
             svg.hgrid(y.at(*m), label);
@@ -181,7 +204,7 @@ fn log_duration_axis(svg: &mut Svg, max: f64) -> Log {
     y
 }
 
-fn duration_over_time(archive: &Archive, trends: &Trends, x: Linear) -> Chart {
+fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Chart {
     let pts = points(archive, |r| duration_of(r).map(|m| m as f64));
     let n = pts.len();
     let desc = format!(
@@ -192,7 +215,8 @@ fn duration_over_time(archive: &Archive, trends: &Trends, x: Linear) -> Chart {
     );
     let mut svg = Svg::open("chart-duration", "Duration over time", &desc);
     let max = pts.iter().map(|p| p.1).fold(1.0, f64::max);
-    let y = log_duration_axis(&mut svg, max);
+    let min = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let y = log_duration_axis(&mut svg, min, max);
     let mid = |b: Bucket| (epoch(b) + epoch(b.next())) as f64 / 2.0;
     let with: Vec<_> = trends.rolling.iter().filter(|r| r.median.is_some()).collect();
     if !with.is_empty() {
@@ -200,7 +224,11 @@ fn duration_over_time(archive: &Archive, trends: &Trends, x: Linear) -> Chart {
             .iter()
             .map(|r| (x.at(mid(r.bucket)), y.at(r.p90.unwrap_or(0.0))))
             .collect();
-        band.extend(with.iter().rev().map(|r| (x.at(mid(r.bucket)), y.at(r.median.unwrap_or(0.0)))));
+        band.extend(
+            with.iter()
+                .rev()
+                .map(|r| (x.at(mid(r.bucket)), y.at(r.median.unwrap_or(0.0)))),
+        );
         svg.path("band", &band, true, "Rolling median to p90");
     }
     for &(t, m, title) in &pts {
@@ -256,7 +284,7 @@ fn duration_over_time(archive: &Archive, trends: &Trends, x: Linear) -> Chart {
     }
 }
 
-fn impact_over_time(archive: &Archive, trends: &Trends, x: Linear) -> Chart {
+fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Chart {
     let pts = points(archive, impact_of);
     let n = pts.len();
     let desc = format!("Share of users affected by each incident, by start date; {n} incidents state it.");
@@ -271,7 +299,13 @@ fn impact_over_time(archive: &Archive, trends: &Trends, x: Linear) -> Chart {
         svg.hgrid(y.at(t), &format!("{t}%"));
     }
     for &(t, v, title) in &pts {
-        svg.circle("point", x.at(t as f64), y.at(v), 3.0, &format!("{title}: {}% of users", num(v)));
+        svg.circle(
+            "point",
+            x.at(t as f64),
+            y.at(v),
+            3.0,
+            &format!("{title}: {}% of users", num(v)),
+        );
     }
     svg.baseline();
     time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
@@ -299,11 +333,17 @@ fn impact_over_time(archive: &Archive, trends: &Trends, x: Linear) -> Chart {
     }
 }
 
-fn duration_distribution(archive: &Archive) -> Chart {
-    let sorted = sorted_finite(archive.postmortems.iter().filter_map(|p| duration_of(&p.record)).map(|m| m as f64));
+fn duration_distribution(archive: &[&Postmortem]) -> Chart {
+    let sorted = sorted_finite(
+        archive
+            .iter()
+            .filter_map(|p| duration_of(&p.record))
+            .map(|m| m as f64),
+    );
     let n = sorted.len();
     let summary = Summary::of_sorted(&sorted);
-    let desc = format!(
+    let desc =
+        format!(
         "How long incidents last: histogram on log-spaced bins (four per decade), with the median and p90 \
          marked; {n} incidents with a duration{}.",
         summary
@@ -344,7 +384,12 @@ fn duration_distribution(archive: &Archive) -> Chart {
             y.at(b.count as f64),
             x1 - x0 - 2.0,
             y.at(0.0) - y.at(b.count as f64),
-            &format!("{} to {}: {} incidents", minutes_label(b.lo), minutes_label(b.hi), b.count),
+            &format!(
+                "{} to {}: {} incidents",
+                minutes_label(b.lo),
+                minutes_label(b.hi),
+                b.count
+            ),
         );
     }
     svg.baseline();
@@ -354,8 +399,16 @@ fn duration_distribution(archive: &Archive) -> Chart {
         }
     }
     if let Some(s) = summary {
-        svg.vline("marker median-marker", xl(s.median.max(1.0)), &format!("median {}", minutes_label(s.median)));
-        svg.vline("marker p90-marker", xl(s.p90.max(1.0)), &format!("p90 {}", minutes_label(s.p90)));
+        svg.vline(
+            "marker median-marker",
+            xl(s.median.max(1.0)),
+            &format!("median {}", minutes_label(s.median)),
+        );
+        svg.vline(
+            "marker p90-marker",
+            xl(s.p90.max(1.0)),
+            &format!("p90 {}", minutes_label(s.p90)),
+        );
     }
     Chart {
         id: "chart-distribution".into(),
@@ -374,11 +427,11 @@ fn duration_distribution(archive: &Archive) -> Chart {
     }
 }
 
-fn duration_by_category(archive: &Archive, config: &Config) -> Chart {
+fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Chart {
     // Category → durations, in taxonomy order then unclassified.
     let mut rows: Vec<(String, Vec<(f64, &str)>)> = Vec::new();
     let mut at: std::collections::HashMap<Option<&str>, usize> = Default::default();
-    for p in &archive.postmortems {
+    for p in archive {
         let Some(m) = duration_of(&p.record) else { continue };
         let key = p.record.root_cause.category.as_deref();
         let k = *at.entry(key).or_insert_with(|| {
@@ -387,8 +440,10 @@ fn duration_by_category(archive: &Archive, config: &Config) -> Chart {
         });
         rows[k].1.push((m as f64, p.title.as_str()));
     }
-    let summaries: Vec<Option<Summary>> =
-        rows.iter().map(|r| Summary::of(r.1.iter().map(|v| v.0))).collect();
+    let summaries: Vec<Option<Summary>> = rows
+        .iter()
+        .map(|r| Summary::of(r.1.iter().map(|v| v.0)))
+        .collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&a, &b| {
         let ma = summaries[a].map(|s| s.median).unwrap_or(0.0);
@@ -402,7 +457,10 @@ fn duration_by_category(archive: &Archive, config: &Config) -> Chart {
     );
     let mut svg = Svg::open("chart-by-category", "Duration by category", &desc);
     let label_w = 150.0;
-    let max = rows.iter().flat_map(|r| r.1.iter().map(|v| v.0)).fold(60.0, f64::max);
+    let max = rows
+        .iter()
+        .flat_map(|r| r.1.iter().map(|v| v.0))
+        .fold(60.0, f64::max);
     let x = Log::new(1.0, max, LEFT + label_w - 48.0, W - RIGHT);
     let row_h = ((H - BOTTOM - TOP) / rows.len().max(1) as f64).min(40.0);
     for (m, label) in DURATION_TICKS {
@@ -518,9 +576,17 @@ mod tests {
         assert_eq!(charts.len(), 5);
         let by = |id: &str| charts.iter().find(|c| c.id == id).unwrap();
         // Stacked bars: one rect per non-empty (bucket, category) cell.
-        let cells: usize = trends.buckets.iter().map(|b| b.counts.iter().filter(|c| **c > 0).count()).sum();
+        let cells: usize = trends
+            .buckets
+            .iter()
+            .map(|b| b.counts.iter().filter(|c| **c > 0).count())
+            .sum();
         assert_eq!(marks(&by("chart-counts").svg, "rect"), cells);
-        assert_eq!(marks(&by("chart-duration").svg, "circle"), 7, "8 dated, 7 with a duration");
+        assert_eq!(
+            marks(&by("chart-duration").svg, "circle"),
+            7,
+            "8 dated, 7 with a duration"
+        );
         assert_eq!(marks(&by("chart-impact").svg, "circle"), 4);
         let dist = by("chart-distribution");
         assert_eq!(marks(&dist.svg, "rect"), dist.table.rows.len());
@@ -549,7 +615,11 @@ mod tests {
             roxmltree::Document::parse(&c.svg).unwrap();
             assert!(c.note.as_deref().unwrap_or("").contains("too few"), "{}", c.id);
         }
-        assert!(trend_charts(&Archive::new(vec![]), &Trends::new(&Archive::new(vec![])), &Config::default())
-            .is_empty());
+        assert!(trend_charts(
+            &Archive::new(vec![]),
+            &Trends::new(&Archive::new(vec![])),
+            &Config::default()
+        )
+        .is_empty());
     }
 }

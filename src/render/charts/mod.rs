@@ -10,7 +10,7 @@
 pub mod build;
 mod svg;
 
-pub use build::trend_charts;
+pub use build::{trend_charts, trend_charts_of};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]

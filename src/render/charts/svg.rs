@@ -192,12 +192,17 @@ impl Svg {
     }
 
     pub fn vline(&mut self, class: &str, x: f64, label: &str) {
+        // Near the right edge the label goes left of the line so it is never clipped.
+        let (lx, anchor) = if x > W - 140.0 {
+            (x - 4.0, "end")
+        } else {
+            (x + 4.0, "start")
+        };
         let _ = write!(
             self.out,
             "<line class=\"{class}\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{TOP}\" y2=\"{:.1}\"/>\
-             <text class=\"marker-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+             <text class=\"marker-label\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
             H - BOTTOM,
-            x + 4.0,
             TOP + 10.0,
             xml_escape(label)
         );
