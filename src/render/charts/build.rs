@@ -260,7 +260,14 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Ch
         description: desc,
         svg: svg.close(),
         n,
-        note: too_few(n, "incidents with a duration"),
+        note: too_few(n, "incidents with a duration").or_else(|| {
+            with.is_empty().then(|| {
+                format!(
+                    "No trailing window holds {MIN_FOR_TREND} or more incidents, so no rolling median or \
+                     p90 is drawn: too few incidents to read a trend."
+                )
+            })
+        }),
         table: Table {
             headers: vec![
                 "Window ending".into(),
