@@ -3,6 +3,9 @@
 //! Owns URLs and page layout. Templates receive only the view structs of [`views`], built
 //! once; pages render in parallel with rayon. Writing to disk is `output`'s job.
 
+pub mod charts;
+pub mod exports;
+pub mod pages;
 pub mod theme;
 pub mod views;
 
@@ -58,6 +61,8 @@ struct PageView<'a> {
     #[serde(flatten)]
     common: Common<'a>,
     incident: &'a IncidentView,
+    /// Related incidents (`archive::similar`), best first.
+    similar: Vec<&'a IncidentRow>,
 }
 
 fn render_one<T: Serialize>(tera: &tera::Tera, template: &str, view: &T) -> Result<String, ThemeError> {
@@ -91,10 +96,10 @@ pub fn incident_page_path(slug: &str) -> String {
 
 /// How `serve` avoids re-rendering what did not change (`render_site` renders everything).
 pub struct Incremental<'a> {
-    /// Postmortems whose page is left out of the result (the caller keeps its previous
-    /// copy). Sound only because an incident page depends on nothing but its postmortem, the
-    /// config and the theme: a page that starts showing other incidents (neighbours,
-    /// related ones) must be re-rendered on their changes too, and `serve` must stop skipping.
+    /// Postmortems whose page may be left out of the result (the caller keeps its previous
+    /// copy). An incident page depends on its postmortem, the config, the theme and the rows
+    /// of its similar incidents; the last is checked here against `memo`, so a clean
+    /// postmortem whose similar incidents changed is rendered anyway.
     pub skip: &'a (dyn Fn(&crate::model::Postmortem) -> bool + Sync),
     /// Archive-wide pages from the previous render, reused when their view is unchanged.
     pub memo: Option<&'a PageMemo>,
@@ -105,6 +110,21 @@ pub struct Incremental<'a> {
 #[derive(Debug, Default)]
 pub struct PageMemo {
     pages: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
+    /// Incident page path → hash of the similar-incident rows it was last rendered with.
+    similar: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+}
+
+impl PageMemo {
+    /// True when `path` was last rendered with the same `similar` rows; records them either
+    /// way, so the next call compares against this render.
+    fn similar_unchanged(&self, path: &str, similar: &[&IncidentRow]) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_vec(similar).unwrap_or_default().hash(&mut h);
+        let key = h.finish();
+        let mut map = self.similar.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(path.to_string(), key) == Some(key)
+    }
 }
 
 /// Render `view` with `template` into `path`, or reuse the memo's copy when the view is the
@@ -157,11 +177,25 @@ pub fn render_site_incremental(
         .map(|p| IncidentRow::new(p, config))
         .collect();
 
+    let groups = crate::archive::groups::Groups::new(archive, config);
+    let trends = crate::archive::trends::Trends::new(archive);
+    let similar = crate::archive::similar::similar(archive, &groups);
+
     let mut files: Vec<OutputFile> = archive
         .postmortems
         .par_iter()
-        .filter(|p| !skip(p))
-        .map(|p| {
+        .zip(similar.par_iter())
+        .filter_map(|(p, similar)| {
+            let similar: Vec<&IncidentRow> = similar.iter().map(|&j| &rows[j]).collect();
+            // A clean postmortem's page is reused only while the incidents it shows as
+            // similar are unchanged too (their rows are part of the page).
+            let path = incident_page_path(&p.slug);
+            if let Some(memo) = inc.memo {
+                let unchanged = memo.similar_unchanged(&path, &similar);
+                if skip(p) && unchanged {
+                    return None;
+                }
+            }
             let incident = IncidentView::new(p, config);
             let view = PageView {
                 common: Common {
@@ -171,9 +205,9 @@ pub fn render_site_incremental(
                     page_title: p.title.clone(),
                 },
                 incident: &incident,
+                similar,
             };
-            render_one(&tera, "incident.html", &view)
-                .map(|html| OutputFile::text(incident_page_path(&p.slug), html))
+            Some(render_one(&tera, "incident.html", &view).map(|html| OutputFile::text(path, html)))
         })
         .collect::<Result<_, _>>()?;
 
@@ -252,6 +286,29 @@ pub fn render_site_incremental(
         "search/index.html",
         render_one(&tera, "search.html", &search)?,
     ));
+    files.extend(pages::archive_pages(
+        archive, &groups, &trends, &rows, &site, &tera, config,
+    )?);
+    // Every page, including incident pages an incremental render left out.
+    let mut pages: Vec<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .filter(|p| p != "404.html")
+        .collect();
+    pages.extend(archive.postmortems.iter().map(|p| incident_page_path(&p.slug)));
+    pages.sort();
+    pages.dedup();
+    let sitemap = exports::sitemap(config, pages.iter().map(String::as_str));
+    files.push(OutputFile::text("sitemap.xml", sitemap));
+    files.push(OutputFile::text(
+        "archive.json",
+        exports::archive_json(archive, config),
+    ));
+    files.push(OutputFile::text(
+        "incidents.csv",
+        exports::incidents_csv(archive, config),
+    ));
+    files.push(OutputFile::text("feed.xml", exports::atom_feed(archive, config)));
     files.extend(theme.statics.iter().cloned());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -262,6 +319,42 @@ fn base_path(base_url: &str) -> String {
     let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
     let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
     format!("{}/", path.trim_end_matches('/'))
+}
+
+/// Only what the archive views add to a build: groups, trends, similar incidents, the
+/// archive pages with their charts, and the exports (no incident or home pages). Used by
+/// `benches/views.rs` to measure this part alone.
+pub fn archive_views_only(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+) -> Result<Vec<OutputFile>, ThemeError> {
+    let tera = theme.tera()?;
+    let site = SiteView::new(config);
+    let rows: Vec<IncidentRow> = archive
+        .postmortems
+        .iter()
+        .map(|p| IncidentRow::new(p, config))
+        .collect();
+    let groups = crate::archive::groups::Groups::new(archive, config);
+    let trends = crate::archive::trends::Trends::new(archive);
+    let similar = crate::archive::similar::similar(archive, &groups);
+    let mut files = pages::archive_pages(archive, &groups, &trends, &rows, &site, &tera, config)?;
+    files.push(OutputFile::text(
+        "archive.json",
+        exports::archive_json(archive, config),
+    ));
+    files.push(OutputFile::text(
+        "incidents.csv",
+        exports::incidents_csv(archive, config),
+    ));
+    files.push(OutputFile::text("feed.xml", exports::atom_feed(archive, config)));
+    files.push(OutputFile::text(
+        "sitemap.xml",
+        exports::sitemap(config, files.iter().map(|f| f.path.as_str())),
+    ));
+    debug_assert_eq!(similar.len(), archive.len());
+    Ok(files)
 }
 
 #[cfg(test)]

@@ -23,7 +23,13 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/incident.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/overview.html",
+    "templates/term.html",
+    "templates/trends.html",
+    "templates/quality.html",
+    "templates/charts.html",
     "static/style.css",
+    "static/charts.css",
     "static/table-sort.js",
     "static/search.js",
 );

@@ -52,6 +52,8 @@ pub struct IncidentRow {
     pub category: Option<TermLink>,
     pub services: Vec<TermLink>,
     pub severity: Option<String>,
+    /// URL segment of the severity page (`severities/<slug>/`).
+    pub severity_slug: Option<String>,
     pub draft: bool,
 }
 
@@ -181,6 +183,7 @@ impl IncidentRow {
             }),
             services: r.all_services().iter().map(|s| term(s)).collect(),
             severity: r.severity.clone(),
+            severity_slug: r.severity.as_deref().map(crate::slug::slugify),
             draft: p.draft,
         }
     }

@@ -1,0 +1,119 @@
+//! Benchmark: the archive views, charts and exports for 10,000 synthetic postmortems built
+//! in code (no parsing, no disk), i.e. what this feature adds to a build.
+//! Run: `cargo bench --bench views` (prints the median of 5 runs).
+
+use incidex::archive::Archive;
+use incidex::config::Config;
+use incidex::model::{Postmortem, Record, When};
+use incidex::render::{render_site, theme::Theme};
+use std::time::Instant;
+
+fn synthetic(n: usize) -> Vec<Postmortem> {
+    let cats = [
+        "database",
+        "dns",
+        "deployment",
+        "network",
+        "capacity",
+        "certificate",
+        "software-bug",
+    ];
+    let services = [
+        "api",
+        "cart",
+        "search",
+        "login",
+        "edge",
+        "orders",
+        "billing",
+        "notifications",
+    ];
+    // A small deterministic generator: the same archive on every run.
+    let mut state: u64 = 0x9e3779b97f4a7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|i| {
+            let day = (next() % (365 * 8)) as i64;
+            let date = jiff::civil::date(2016, 1, 1)
+                .checked_add(jiff::Span::new().days(day))
+                .unwrap();
+            let mut record = Record {
+                title: Some(format!("Synthetic incident {i}")),
+                start: Some(When::new(date.at(10, 0, 0, 0), Some(jiff::tz::Offset::UTC))),
+                duration_minutes: (next() % 10 != 0)
+                    .then(|| (5.0 * 1.8f64.powi((next() % 12) as i32)) as i64),
+                severity: Some(format!("SEV{}", next() % 3 + 1)),
+                services: vec![services[(next() % 8) as usize].to_string()],
+                tags: vec![format!("tag-{}", next() % 20)],
+                contributing_factors: vec![format!("factor {}", next() % 15)],
+                ..Record::default()
+            };
+            record.root_cause.category = (next() % 8 != 0).then(|| cats[(next() % 7) as usize].to_string());
+            record.impact.percent = Some((next() % 100) as f64);
+            Postmortem {
+                path: format!("pm-{i}.md"),
+                slug: format!("pm-{i}"),
+                title: format!("Synthetic incident {i}"),
+                draft: false,
+                record,
+                body_html: "<p>Body.</p>".into(),
+                toc: Vec::new(),
+                plain_text: "Body.".into(),
+                extra: Default::default(),
+                diagnostics: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn main() {
+    let config = Config::default();
+    let theme = Theme::load(None).unwrap();
+    let archive = Archive::new(synthetic(10_000));
+    let mut full = Vec::new();
+    let mut views = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let files = render_site(&archive, &theme, &config).unwrap();
+        full.push(t.elapsed().as_secs_f64());
+        assert!(files.len() > 10_000);
+        let t = Instant::now();
+        incidex::render::archive_views_only(&archive, &theme, &config).unwrap();
+        views.push(t.elapsed().as_secs_f64());
+    }
+    // Where the time goes (single run each).
+    let time = |label: &str, f: &dyn Fn()| {
+        let t = Instant::now();
+        f();
+        println!("  {label}: {:.3} s", t.elapsed().as_secs_f64());
+    };
+    let groups = incidex::archive::groups::Groups::new(&archive, &config);
+    time("groups", &|| {
+        drop(incidex::archive::groups::Groups::new(&archive, &config))
+    });
+    time("trends", &|| {
+        drop(incidex::archive::trends::Trends::new(&archive))
+    });
+    time("similar", &|| {
+        drop(incidex::archive::similar::similar(&archive, &groups))
+    });
+    time("archive.json", &|| {
+        drop(incidex::render::exports::archive_json(&archive, &config))
+    });
+    time("incidents.csv", &|| {
+        drop(incidex::render::exports::incidents_csv(&archive, &config))
+    });
+    full.sort_by(f64::total_cmp);
+    views.sort_by(f64::total_cmp);
+    println!(
+        "10,000 postmortems on {} threads: views+charts+exports {:.3} s, whole render_site {:.3} s (median of 5)",
+        rayon::current_num_threads(),
+        views[2],
+        full[2]
+    );
+}

@@ -1,0 +1,632 @@
+//! The trends page's charts, from the archive's aggregates to SVG.
+
+use super::svg::{nice_ticks, num, Linear, Log, Svg, BOTTOM, DURATION_TICKS, H, LEFT, RIGHT, TOP, W};
+use super::{Chart, Table};
+use crate::archive::stats::{log_bins, sorted_finite, Summary};
+use crate::archive::trends::{Bucket, Trends, MIN_FOR_TREND};
+use crate::archive::{duration_of, impact_of, Archive};
+use crate::config::Config;
+use crate::model::Postmortem;
+use crate::render::views::format_minutes;
+
+/// CSS class of the n-th stacked series (`series-1` … `series-13`, then repeating);
+/// unclassified is `series-none`.
+fn series_class(k: usize, unclassified: bool) -> String {
+    if unclassified {
+        "series-none".into()
+    } else {
+        format!("series-{}", k % 13 + 1)
+    }
+}
+
+fn category_name(config: &Config, slug: Option<&str>) -> String {
+    match slug {
+        Some(s) => config
+            .category(s)
+            .map(|c| c.display_name())
+            .unwrap_or_else(|| s.to_string()),
+        None => "Unclassified".into(),
+    }
+}
+
+fn too_few(n: usize, what: &str) -> Option<String> {
+    (n < MIN_FOR_TREND).then(|| {
+        format!("Only {n} {what}: too few to read a trend; the chart shows the data points, not a pattern.")
+    })
+}
+
+fn minutes_label(m: f64) -> String {
+    format_minutes(m.round() as i64)
+}
+
+/// Every chart of the trends page, in page order.
+pub fn trend_charts(archive: &Archive, trends: &Trends, config: &Config) -> Vec<Chart> {
+    trend_charts_of(&archive.postmortems.iter().collect::<Vec<_>>(), trends, config)
+}
+
+/// The charts for any subset of postmortems (with `trends` computed from the same subset).
+pub fn trend_charts_of(archive: &[&Postmortem], trends: &Trends, config: &Config) -> Vec<Chart> {
+    let Some(period) = trends.period else {
+        return Vec::new();
+    };
+    let first = trends.buckets.first().map(|b| b.bucket);
+    let last = trends.buckets.last().map(|b| b.bucket);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Vec::new();
+    };
+    let t0 = epoch(first);
+    let t1 = epoch(last.next());
+    let x = Linear {
+        d0: t0 as f64,
+        d1: t1 as f64,
+        r0: LEFT,
+        r1: W - RIGHT,
+    };
+    let names: Vec<String> = trends
+        .categories
+        .iter()
+        .map(|c| category_name(config, c.as_deref()))
+        .collect();
+    let mut charts = vec![counts_chart(trends, &names, period.noun())];
+    charts.push(duration_over_time(archive, trends, x));
+    charts.push(impact_over_time(archive, trends, x));
+    charts.push(duration_distribution(archive));
+    charts.push(duration_by_category(archive, config));
+    charts
+}
+
+fn epoch(b: Bucket) -> i64 {
+    b.start()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
+}
+
+/// Bucket labels, thinned to at most about 12 so they never overlap.
+fn time_ticks(svg: &mut Svg, trends: &Trends, pos: impl Fn(usize, Bucket) -> f64) {
+    let step = trends.buckets.len().div_ceil(12).max(1);
+    for (k, b) in trends.buckets.iter().enumerate() {
+        if k % step == 0 {
+            svg.xtick(pos(k, b.bucket), &b.bucket.label());
+        }
+    }
+}
+
+fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Chart {
+    let n = trends.dated;
+    let desc = format!(
+        "Incidents started per {noun}, stacked by root-cause category; {n} dated incidents{}.",
+        if trends.undated > 0 {
+            format!(" ({} undated not shown)", trends.undated)
+        } else {
+            String::new()
+        }
+    );
+    let mut svg = Svg::open("chart-counts", &format!("Incidents per {noun}"), &desc);
+    let max = trends.buckets.iter().map(|b| b.total).max().unwrap_or(0) as f64;
+    let ticks = nice_ticks(max);
+    let y = Linear {
+        d0: 0.0,
+        d1: *ticks.last().unwrap_or(&1.0),
+        r0: H - BOTTOM,
+        r1: TOP,
+    };
+    for t in &ticks {
+        svg.hgrid(y.at(*t), &num(*t));
+    }
+    let slot = (W - RIGHT - LEFT) / trends.buckets.len() as f64;
+    let bar = (slot * 0.78).max(1.0);
+    for (k, b) in trends.buckets.iter().enumerate() {
+        let x = LEFT + slot * k as f64 + (slot - bar) / 2.0;
+        let mut acc = 0usize;
+        for (c, &count) in b.counts.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let top = y.at((acc + count) as f64);
+            let bottom = y.at(acc as f64);
+            svg.rect(
+                &series_class(c, trends.categories[c].is_none()),
+                x,
+                top,
+                bar,
+                bottom - top,
+                &format!("{} · {}: {count} (of {})", b.bucket.label(), names[c], b.total),
+            );
+            acc += count;
+        }
+    }
+    svg.baseline();
+    time_ticks(&mut svg, trends, |k, _| LEFT + slot * (k as f64 + 0.5));
+    let legend: Vec<(String, String)> = names
+        .iter()
+        .enumerate()
+        .take(8)
+        .map(|(c, name)| (series_class(c, trends.categories[c].is_none()), name.clone()))
+        .collect();
+    svg.legend(&legend);
+    let mut headers = vec![noun.to_string()];
+    headers.extend(names.iter().cloned());
+    headers.push("Total".into());
+    Chart {
+        id: "chart-counts".into(),
+        title: format!("Incidents per {noun}"),
+        description: desc,
+        svg: svg.close(),
+        n,
+        note: too_few(n, "dated incidents"),
+        table: Table {
+            headers,
+            rows: trends
+                .buckets
+                .iter()
+                .map(|b| {
+                    let mut row = vec![b.bucket.label()];
+                    row.extend(b.counts.iter().map(|c| c.to_string()));
+                    row.push(b.total.to_string());
+                    row
+                })
+                .collect(),
+        },
+    }
+}
+
+/// Dated incidents with a value, as (epoch seconds, value, title).
+fn points<'a>(
+    archive: &[&'a Postmortem],
+    value: impl Fn(&crate::model::Record) -> Option<f64>,
+) -> Vec<(i64, f64, &'a str)> {
+    archive
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.record.start?.epoch_seconds(),
+                value(&p.record)?,
+                p.title.as_str(),
+            ))
+        })
+        .collect()
+}
+
+/// Log duration axis from the reader-known tick at or below the shortest duration.
+fn log_duration_axis(svg: &mut Svg, min: f64, max: f64) -> Log {
+    let floor = DURATION_TICKS
+        .iter()
+        .map(|t| t.0)
+        .filter(|t| *t <= min.max(1.0))
+        .fold(1.0, f64::max);
+    let y = Log::new(floor, max.max(floor * 10.0), H - BOTTOM, TOP);
+    for (m, label) in DURATION_TICKS {
+        if y.contains(*m) {
+            svg.hgrid(y.at(*m), label);
+        }
+    }
+    y
+}
+
+fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Chart {
+    let pts = points(archive, |r| duration_of(r).map(|m| m as f64));
+    let n = pts.len();
+    let desc = format!(
+        "Duration of each incident by start date on a log scale, with the rolling median (line) and the \
+         band from median to p90 over the trailing {} {}s; {n} incidents with a start and a duration.",
+        trends.period.map(|p| p.window()).unwrap_or(0),
+        trends.period.map(|p| p.noun()).unwrap_or("period")
+    );
+    let mut svg = Svg::open("chart-duration", "Duration over time", &desc);
+    let max = pts.iter().map(|p| p.1).fold(1.0, f64::max);
+    let min = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let y = log_duration_axis(&mut svg, min, max);
+    let mid = |b: Bucket| (epoch(b) + epoch(b.next())) as f64 / 2.0;
+    let with: Vec<_> = trends.rolling.iter().filter(|r| r.median.is_some()).collect();
+    if !with.is_empty() {
+        let mut band: Vec<(f64, f64)> = with
+            .iter()
+            .map(|r| (x.at(mid(r.bucket)), y.at(r.p90.unwrap_or(0.0))))
+            .collect();
+        band.extend(
+            with.iter()
+                .rev()
+                .map(|r| (x.at(mid(r.bucket)), y.at(r.median.unwrap_or(0.0)))),
+        );
+        svg.path("band", &band, true, "Rolling median to p90");
+    }
+    for &(t, m, title) in &pts {
+        svg.circle(
+            "point",
+            x.at(t as f64),
+            y.at(m.max(1.0)),
+            3.0,
+            &format!("{title}: {}", minutes_label(m)),
+        );
+    }
+    if !with.is_empty() {
+        let line: Vec<(f64, f64)> = with
+            .iter()
+            .map(|r| (x.at(mid(r.bucket)), y.at(r.median.unwrap_or(0.0))))
+            .collect();
+        svg.path("median", &line, false, "Rolling median");
+    }
+    svg.baseline();
+    time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
+    svg.legend(&[
+        ("point".into(), "Incident".into()),
+        ("median".into(), "Rolling median".into()),
+        ("band".into(), "Median to p90".into()),
+    ]);
+    Chart {
+        id: "chart-duration".into(),
+        title: "Duration over time".into(),
+        description: desc,
+        svg: svg.close(),
+        n,
+        note: too_few(n, "incidents with a duration").or_else(|| {
+            with.is_empty().then(|| {
+                format!(
+                    "No trailing window holds {MIN_FOR_TREND} or more incidents, so no rolling median or \
+                     p90 is drawn: too few incidents to read a trend."
+                )
+            })
+        }),
+        table: Table {
+            headers: vec![
+                "Window ending".into(),
+                "Incidents".into(),
+                "Median".into(),
+                "p90".into(),
+            ],
+            rows: trends
+                .rolling
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.bucket.label(),
+                        r.n.to_string(),
+                        r.median.map(minutes_label).unwrap_or_else(|| "–".into()),
+                        r.p90.map(minutes_label).unwrap_or_else(|| "–".into()),
+                    ]
+                })
+                .collect(),
+        },
+    }
+}
+
+fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Chart {
+    let pts = points(archive, impact_of);
+    let n = pts.len();
+    let desc = format!("Share of users affected by each incident, by start date; {n} incidents state it.");
+    let mut svg = Svg::open("chart-impact", "Impact over time", &desc);
+    let y = Linear {
+        d0: 0.0,
+        d1: 100.0,
+        r0: H - BOTTOM,
+        r1: TOP,
+    };
+    for t in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        svg.hgrid(y.at(t), &format!("{t}%"));
+    }
+    for &(t, v, title) in &pts {
+        svg.circle(
+            "point",
+            x.at(t as f64),
+            y.at(v),
+            3.0,
+            &format!("{title}: {}% of users", num(v)),
+        );
+    }
+    svg.baseline();
+    time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
+    let s = Summary::of(pts.iter().map(|p| p.1));
+    Chart {
+        id: "chart-impact".into(),
+        title: "Impact over time".into(),
+        description: desc,
+        svg: svg.close(),
+        n,
+        note: too_few(n, "incidents with an impact share"),
+        table: Table {
+            headers: vec!["Statistic".into(), "Share of users".into()],
+            rows: s
+                .map(|s| {
+                    vec![
+                        vec!["Incidents".into(), s.n.to_string()],
+                        vec!["Median".into(), format!("{}%", num(s.median))],
+                        vec!["p90".into(), format!("{}%", num(s.p90))],
+                        vec!["Max".into(), format!("{}%", num(s.max))],
+                    ]
+                })
+                .unwrap_or_default(),
+        },
+    }
+}
+
+fn duration_distribution(archive: &[&Postmortem]) -> Chart {
+    let sorted = sorted_finite(
+        archive
+            .iter()
+            .filter_map(|p| duration_of(&p.record))
+            .map(|m| m as f64),
+    );
+    let n = sorted.len();
+    let summary = Summary::of_sorted(&sorted);
+    let desc =
+        format!(
+        "How long incidents last: histogram on log-spaced bins (four per decade), with the median and p90 \
+         marked; {n} incidents with a duration{}.",
+        summary
+            .map(|s| format!(", median {}, p90 {}", minutes_label(s.median), minutes_label(s.p90)))
+            .unwrap_or_default()
+    );
+    let mut svg = Svg::open("chart-distribution", "Duration distribution", &desc);
+    // Durations under a minute share the first bin: a log axis cannot show zero.
+    let clamped: Vec<f64> = sorted.iter().map(|m| m.max(1.0)).collect();
+    let bins = log_bins(&clamped, 4);
+    let max = bins.iter().map(|b| b.count).max().unwrap_or(0) as f64;
+    let ticks = nice_ticks(max);
+    let y = Linear {
+        d0: 0.0,
+        d1: *ticks.last().unwrap_or(&1.0),
+        r0: H - BOTTOM,
+        r1: TOP,
+    };
+    for t in &ticks {
+        svg.hgrid(y.at(*t), &num(*t));
+    }
+    let (lo, hi) = (
+        bins.first().map(|b| b.lo).unwrap_or(1.0),
+        bins.last().map(|b| b.hi).unwrap_or(10.0),
+    );
+    let x = Linear {
+        d0: lo.log10(),
+        d1: hi.log10(),
+        r0: LEFT,
+        r1: W - RIGHT,
+    };
+    let xl = |v: f64| x.at(v.max(lo).log10());
+    for b in &bins {
+        let (x0, x1) = (xl(b.lo), xl(b.hi));
+        svg.rect(
+            "bar",
+            x0 + 1.0,
+            y.at(b.count as f64),
+            x1 - x0 - 2.0,
+            y.at(0.0) - y.at(b.count as f64),
+            &format!(
+                "{} to {}: {} incidents",
+                minutes_label(b.lo),
+                minutes_label(b.hi),
+                b.count
+            ),
+        );
+    }
+    svg.baseline();
+    for (m, label) in DURATION_TICKS {
+        if *m >= lo * 0.999 && *m <= hi * 1.001 {
+            svg.xtick(xl(*m), label);
+        }
+    }
+    if let Some(s) = summary {
+        svg.vline(
+            "marker median-marker",
+            xl(s.median.max(1.0)),
+            &format!("median {}", minutes_label(s.median)),
+        );
+        svg.vline(
+            "marker p90-marker",
+            xl(s.p90.max(1.0)),
+            &format!("p90 {}", minutes_label(s.p90)),
+        );
+    }
+    Chart {
+        id: "chart-distribution".into(),
+        title: "Duration distribution".into(),
+        description: desc,
+        svg: svg.close(),
+        n,
+        note: too_few(n, "incidents with a duration"),
+        table: Table {
+            headers: vec!["From".into(), "To (excl.)".into(), "Incidents".into()],
+            rows: bins
+                .iter()
+                .map(|b| vec![minutes_label(b.lo), minutes_label(b.hi), b.count.to_string()])
+                .collect(),
+        },
+    }
+}
+
+fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Chart {
+    // Category → durations, in taxonomy order then unclassified.
+    let mut rows: Vec<(String, Vec<(f64, &str)>)> = Vec::new();
+    let mut at: std::collections::HashMap<Option<&str>, usize> = Default::default();
+    for p in archive {
+        let Some(m) = duration_of(&p.record) else { continue };
+        let key = p.record.root_cause.category.as_deref();
+        let k = *at.entry(key).or_insert_with(|| {
+            rows.push((category_name(config, key), Vec::new()));
+            rows.len() - 1
+        });
+        rows[k].1.push((m as f64, p.title.as_str()));
+    }
+    let summaries: Vec<Option<Summary>> = rows
+        .iter()
+        .map(|r| Summary::of(r.1.iter().map(|v| v.0)))
+        .collect();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let ma = summaries[a].map(|s| s.median).unwrap_or(0.0);
+        let mb = summaries[b].map(|s| s.median).unwrap_or(0.0);
+        mb.total_cmp(&ma).then(a.cmp(&b))
+    });
+    let n: usize = rows.iter().map(|r| r.1.len()).sum();
+    let desc = format!(
+        "Duration of each incident per root-cause category on a log scale (dots), with the box from the \
+         25th to the 75th percentile and the median as a bar, slowest categories first; {n} incidents."
+    );
+    let mut svg = Svg::open("chart-by-category", "Duration by category", &desc);
+    let label_w = 150.0;
+    let max = rows
+        .iter()
+        .flat_map(|r| r.1.iter().map(|v| v.0))
+        .fold(60.0, f64::max);
+    let x = Log::new(1.0, max, LEFT + label_w - 48.0, W - RIGHT);
+    let row_h = ((H - BOTTOM - TOP) / rows.len().max(1) as f64).min(40.0);
+    for (m, label) in DURATION_TICKS {
+        if x.contains(*m) {
+            svg.xtick(x.at(*m), label);
+        }
+    }
+    for (slot, &k) in order.iter().enumerate() {
+        let cy = TOP + row_h * (slot as f64 + 0.5);
+        let (name, values) = &rows[k];
+        svg.out.push_str(&format!(
+            "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} (n={})</text>",
+            LEFT + label_w - 56.0,
+            cy + 4.0,
+            crate::render::exports::xml_escape(name),
+            values.len()
+        ));
+        if let Some(s) = summaries[k] {
+            let bh = (row_h * 0.6).min(18.0);
+            svg.out.push_str(&format!(
+                "<rect class=\"box\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\"/>\
+                 <line class=\"median\" x1=\"{m:.1}\" x2=\"{m:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+                x.at(s.q1.max(1.0)),
+                cy - bh / 2.0,
+                (x.at(s.q3.max(1.0)) - x.at(s.q1.max(1.0))).max(1.0),
+                cy - bh / 2.0,
+                cy + bh / 2.0,
+                m = x.at(s.median.max(1.0)),
+            ));
+        }
+        for (j, (v, title)) in values.iter().enumerate() {
+            // A small deterministic jitter keeps equal durations apart.
+            let jitter = ((j * 7919) % 9) as f64 - 4.0;
+            svg.circle(
+                "point",
+                x.at(v.max(1.0)),
+                cy + jitter * (row_h / 40.0),
+                2.5,
+                &format!("{title}: {}", minutes_label(*v)),
+            );
+        }
+    }
+    svg.baseline();
+    Chart {
+        id: "chart-by-category".into(),
+        title: "Duration by category".into(),
+        description: desc,
+        svg: svg.close(),
+        n,
+        note: too_few(n, "incidents with a duration"),
+        table: Table {
+            headers: vec![
+                "Category".into(),
+                "Incidents".into(),
+                "Median".into(),
+                "p90".into(),
+                "Max".into(),
+            ],
+            rows: order
+                .iter()
+                .filter_map(|&k| {
+                    let s = summaries[k]?;
+                    Some(vec![
+                        rows[k].0.clone(),
+                        s.n.to_string(),
+                        minutes_label(s.median),
+                        minutes_label(s.p90),
+                        minutes_label(s.max),
+                    ])
+                })
+                .collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::testing::{pm, Pm};
+
+    fn marks(svg: &str, tag: &str) -> usize {
+        let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag) && n.attribute("class").is_some_and(|c| c.starts_with("mark")))
+            .count()
+    }
+
+    #[test]
+    fn every_chart_is_well_formed_with_one_mark_per_datum() {
+        let mut specs = Vec::new();
+        let slugs = ["a", "b", "c", "d", "e", "f", "g"];
+        for (k, slug) in slugs.iter().enumerate() {
+            specs.push(pm(Pm {
+                slug,
+                date: Some((2023, (k % 5 + 1) as i8, 3)),
+                minutes: (k != 6).then_some(10 * (k as i64 + 1)),
+                category: [Some("dns"), Some("database"), None][k % 3],
+                impact: (k % 2 == 0).then_some(k as f64 * 10.0),
+                ..Pm::default()
+            }));
+        }
+        let mut weird = pm(Pm {
+            slug: "h",
+            date: Some((2023, 2, 1)),
+            minutes: Some(0),
+            ..Pm::default()
+        });
+        weird.title = "<script>&\"'".into();
+        specs.push(weird);
+        let archive = Archive::new(specs);
+        let trends = Trends::new(&archive);
+        let charts = trend_charts(&archive, &trends, &Config::default());
+        assert_eq!(charts.len(), 5);
+        let by = |id: &str| charts.iter().find(|c| c.id == id).unwrap();
+        // Stacked bars: one rect per non-empty (bucket, category) cell.
+        let cells: usize = trends
+            .buckets
+            .iter()
+            .map(|b| b.counts.iter().filter(|c| **c > 0).count())
+            .sum();
+        assert_eq!(marks(&by("chart-counts").svg, "rect"), cells);
+        assert_eq!(
+            marks(&by("chart-duration").svg, "circle"),
+            7,
+            "8 dated, 7 with a duration"
+        );
+        assert_eq!(marks(&by("chart-impact").svg, "circle"), 4);
+        let dist = by("chart-distribution");
+        assert_eq!(marks(&dist.svg, "rect"), dist.table.rows.len());
+        assert_eq!(marks(&by("chart-by-category").svg, "circle"), 7);
+        for c in &charts {
+            let doc = roxmltree::Document::parse(&c.svg).unwrap();
+            let root = doc.root_element();
+            assert_eq!(root.attribute("role"), Some("img"), "{}", c.id);
+            assert!(root.attribute("aria-label").is_some());
+            assert!(root.children().any(|n| n.has_tag_name("desc")));
+        }
+        assert_eq!(by("chart-duration").n, 7);
+        assert!(by("chart-counts").note.is_none());
+    }
+
+    #[test]
+    fn a_single_incident_archive_still_draws_and_says_too_few() {
+        let archive = Archive::new(vec![pm(Pm {
+            slug: "solo",
+            date: Some((2024, 2, 29)),
+            minutes: Some(45),
+            ..Pm::default()
+        })]);
+        let charts = trend_charts(&archive, &Trends::new(&archive), &Config::default());
+        for c in &charts {
+            roxmltree::Document::parse(&c.svg).unwrap();
+            assert!(c.note.as_deref().unwrap_or("").contains("too few"), "{}", c.id);
+        }
+        assert!(trend_charts(
+            &Archive::new(vec![]),
+            &Trends::new(&Archive::new(vec![])),
+            &Config::default()
+        )
+        .is_empty());
+    }
+}

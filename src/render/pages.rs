@@ -1,0 +1,327 @@
+//! Archive pages: root causes (overview, one page per category, unclassified), list pages
+//! per service, year, severity and tag with their overviews, the trends page and the
+//! data-quality page. Builds view structs from `archive::{groups, trends, quality}` and
+//! renders them; it computes no statistics itself beyond calling `archive::stats`.
+
+use super::charts::{self, Chart};
+use super::theme::ThemeError;
+use super::views::{format_minutes, IncidentRow};
+use super::{render_one, root_for, Common};
+use crate::archive::groups::{factor_counts, Group, Groups};
+use crate::archive::quality::{Quality, FIELDS};
+use crate::archive::stats::Summary;
+use crate::archive::trends::Trends;
+use crate::archive::{duration_of, impact_of, Archive};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::output::OutputFile;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// One dimension's URL prefix, page heading and noun.
+pub struct Dimension {
+    pub dir: &'static str,
+    pub heading: &'static str,
+    pub noun: &'static str,
+}
+
+pub const SERVICES: Dimension = Dimension {
+    dir: "services",
+    heading: "Services",
+    noun: "Service",
+};
+pub const YEARS: Dimension = Dimension {
+    dir: "years",
+    heading: "Years",
+    noun: "Year",
+};
+pub const SEVERITIES: Dimension = Dimension {
+    dir: "severities",
+    heading: "Severities",
+    noun: "Severity",
+};
+pub const TAGS: Dimension = Dimension {
+    dir: "tags",
+    heading: "Tags",
+    noun: "Tag",
+};
+pub const CAUSES: Dimension = Dimension {
+    dir: "causes",
+    heading: "Root causes",
+    noun: "Root cause",
+};
+
+/// A group's headline numbers, as shown in overview tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupStats {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    /// Share of all incidents, "12%".
+    pub share: String,
+    pub durations: usize,
+    pub median_duration: String,
+    pub p90_duration: String,
+    /// For sorting: minutes, -1 when unknown.
+    pub median_minutes: f64,
+    pub median_impact: String,
+    pub last_seen: String,
+}
+
+fn group_stats(archive: &Archive, rows: &[IncidentRow], g: &Group) -> GroupStats {
+    let durations = Summary::of(
+        g.members
+            .iter()
+            .filter_map(|&i| duration_of(&archive.postmortems[i].record))
+            .map(|m| m as f64),
+    );
+    let impact = Summary::of(
+        g.members
+            .iter()
+            .filter_map(|&i| impact_of(&archive.postmortems[i].record)),
+    );
+    let fm = |v: f64| format_minutes(v.round() as i64);
+    GroupStats {
+        name: g.name.clone(),
+        url: format!("{}/", g.slug),
+        count: g.members.len(),
+        share: format!(
+            "{:.0}%",
+            100.0 * g.members.len() as f64 / archive.len().max(1) as f64
+        ),
+        durations: durations.map(|s| s.n).unwrap_or(0),
+        median_duration: durations.map(|s| fm(s.median)).unwrap_or_default(),
+        p90_duration: durations.map(|s| fm(s.p90)).unwrap_or_default(),
+        median_minutes: durations.map(|s| s.median).unwrap_or(-1.0),
+        median_impact: impact
+            .map(|s| format!("{}% (n={})", super::charts::svg_num(s.median), s.n))
+            .unwrap_or_default(),
+        // Members are newest first, so the first dated one is the last seen.
+        last_seen: g
+            .members
+            .iter()
+            .map(|&i| &rows[i].date)
+            .find(|d| !d.is_empty())
+            .cloned()
+            .unwrap_or_default(),
+    }
+}
+
+#[derive(Serialize)]
+struct OverviewView<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    heading: String,
+    noun: String,
+    intro: String,
+    groups: Vec<GroupStats>,
+    /// Unclassified incidents (root causes only).
+    unclassified: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    heading: String,
+    kind: String,
+    kind_url: String,
+    stats: GroupStats,
+    incidents: Vec<&'a IncidentRow>,
+    factors: Vec<(String, usize)>,
+    charts: Vec<Chart>,
+    /// Unclassified page: (incident, why) in list order.
+    reasons: Vec<(&'a IncidentRow, String)>,
+}
+
+#[derive(Serialize)]
+struct TrendsView<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    period: String,
+    dated: usize,
+    undated: usize,
+    charts: Vec<Chart>,
+}
+
+#[derive(Serialize)]
+struct QualityRow<'a> {
+    incident: &'a IncidentRow,
+    path: String,
+    missing: Vec<&'static str>,
+    diagnostics: Vec<&'a Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct QualityView<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    total: usize,
+    complete: usize,
+    fields: Vec<(&'static str, &'static str, usize)>,
+    rows: Vec<QualityRow<'a>>,
+    archive_diagnostics: &'a [Diagnostic],
+}
+
+/// Everything under causes/, services/, years/, severities/, tags/, trends/ and quality/.
+pub fn archive_pages(
+    archive: &Archive,
+    groups: &Groups,
+    trends: &Trends,
+    rows: &[IncidentRow],
+    site: &super::views::SiteView,
+    tera: &tera::Tera,
+    config: &Config,
+) -> Result<Vec<OutputFile>, ThemeError> {
+    let common = |depth: usize, section: &'static str, title: String| Common {
+        site,
+        root: root_for(depth),
+        section,
+        page_title: title,
+    };
+    let mut files = Vec::new();
+
+    // Overviews.
+    let dims: [(&Dimension, &[Group], &str); 5] = [
+        (
+            &CAUSES,
+            &groups.categories,
+            "Where incidents come from: each root-cause category with its share, typical duration \
+             (median and p90, never a mean: durations are heavy-tailed) and when it last happened.",
+        ),
+        (&SERVICES, &groups.services, "Incidents per affected service."),
+        (&YEARS, &groups.years, "Incidents per year of their start date."),
+        (&SEVERITIES, &groups.severities, "Incidents per stated severity."),
+        (&TAGS, &groups.tags, "Incidents per tag."),
+    ];
+    for (dim, list, intro) in dims {
+        let view = OverviewView {
+            common: common(1, dim.dir, dim.heading.to_string()),
+            heading: dim.heading.to_string(),
+            noun: dim.noun.to_string(),
+            intro: intro.to_string(),
+            groups: list.iter().map(|g| group_stats(archive, rows, g)).collect(),
+            unclassified: (dim.dir == "causes").then_some(groups.unclassified.len()),
+        };
+        files.push(OutputFile::text(
+            format!("{}/index.html", dim.dir),
+            render_one(tera, "overview.html", &view)?,
+        ));
+    }
+
+    // One page per group, rendered in parallel.
+    let all: Vec<(&Dimension, &Group)> = dims
+        .iter()
+        .flat_map(|(d, list, _)| list.iter().map(move |g| (*d, g)))
+        .collect();
+    let pages: Vec<OutputFile> = all
+        .par_iter()
+        .map(|(dim, g)| {
+            let is_cause = dim.dir == "causes";
+            let charts = if is_cause && g.members.len() > 1 {
+                let sub: Vec<&crate::model::Postmortem> =
+                    g.members.iter().map(|&i| &archive.postmortems[i]).collect();
+                let t = Trends::of(&sub);
+                charts::trend_charts_of(&sub, &t, config)
+                    .into_iter()
+                    .filter(|c| c.id == "chart-counts" || c.id == "chart-distribution")
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let view = TermView {
+                common: common(2, dim.dir, format!("{}: {}", dim.noun, g.name)),
+                heading: g.name.clone(),
+                kind: dim.noun.to_string(),
+                kind_url: format!("{}/", dim.dir),
+                stats: group_stats(archive, rows, g),
+                incidents: g.members.iter().map(|&i| &rows[i]).collect(),
+                factors: if is_cause {
+                    factor_counts(archive, &g.members)
+                } else {
+                    Vec::new()
+                },
+                charts,
+                reasons: Vec::new(),
+            };
+            render_one(tera, "term.html", &view)
+                .map(|html| OutputFile::text(format!("{}/{}/index.html", dim.dir, g.slug), html))
+        })
+        .collect::<Result<_, _>>()?;
+    files.extend(pages);
+
+    // Unclassified.
+    let unclassified = Group {
+        slug: "unclassified".into(),
+        name: "Unclassified".into(),
+        members: groups.unclassified.iter().map(|u| u.index).collect(),
+    };
+    let view = TermView {
+        common: common(2, "causes", "Unclassified incidents".into()),
+        heading: "Unclassified".into(),
+        kind: "Root cause".into(),
+        kind_url: "causes/".into(),
+        stats: group_stats(archive, rows, &unclassified),
+        incidents: Vec::new(),
+        factors: Vec::new(),
+        charts: Vec::new(),
+        reasons: groups
+            .unclassified
+            .iter()
+            .map(|u| (&rows[u.index], u.reason.clone()))
+            .collect(),
+    };
+    files.push(OutputFile::text(
+        "causes/unclassified/index.html",
+        render_one(tera, "term.html", &view)?,
+    ));
+
+    // Trends.
+    let view = TrendsView {
+        common: common(1, "trends", "Trends".into()),
+        period: trends.period.map(|p| p.noun().to_string()).unwrap_or_default(),
+        dated: trends.dated,
+        undated: trends.undated,
+        charts: charts::trend_charts(archive, trends, config),
+    };
+    files.push(OutputFile::text(
+        "trends/index.html",
+        render_one(tera, "trends.html", &view)?,
+    ));
+
+    // Data quality.
+    let q = Quality::new(archive);
+    let view = QualityView {
+        common: common(1, "quality", "Data quality".into()),
+        total: archive.len(),
+        complete: q.complete,
+        fields: FIELDS
+            .iter()
+            .zip(&q.missing_counts)
+            .map(|((k, l), c)| (*k, *l, *c))
+            .collect(),
+        rows: q
+            .gaps
+            .iter()
+            .map(|g| {
+                let p = &archive.postmortems[g.index];
+                QualityRow {
+                    incident: &rows[g.index],
+                    path: p.path.clone(),
+                    missing: g.missing.clone(),
+                    diagnostics: p
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.severity >= crate::diagnostic::Severity::Warning)
+                        .collect(),
+                }
+            })
+            .collect(),
+        archive_diagnostics: &archive.diagnostics,
+    };
+    files.push(OutputFile::text(
+        "quality/index.html",
+        render_one(tera, "quality.html", &view)?,
+    ));
+    Ok(files)
+}

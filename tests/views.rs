@@ -1,0 +1,161 @@
+//! Whole-program tests of the archive views: build tests/fixtures/views-basic and check the
+//! pages list exactly the right incidents, every SVG parses, and the exports round-trip.
+
+use incidex::config::Config;
+use incidex::site::{build, BuildOptions, LoadOptions};
+use std::path::Path;
+
+fn built() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let config = Config {
+        base_url: "https://pm.example/archive".into(),
+        ..Config::default()
+    };
+    build(&BuildOptions {
+        content: Path::new("tests/fixtures/views-basic"),
+        output: &out,
+        load: LoadOptions {
+            config: &config,
+            include_drafts: false,
+            today: jiff::civil::date(2025, 1, 1),
+        },
+    })
+    .unwrap();
+    (dir, out)
+}
+
+/// The file's text, with tera's escaped slashes (`&#x2F;`) read back as `/`.
+fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .replace("&#x2F;", "/")
+}
+
+/// Incident links in the page's incident table(s), in order.
+fn listed(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in html.split("incidents/").skip(1) {
+        if let Some(end) = part.find("/\"") {
+            let slug = &part[..end];
+            if !slug.is_empty() && !slug.contains(['/', '"', '<']) && !out.contains(&slug.to_string()) {
+                out.push(slug.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn term_pages_list_exactly_their_incidents() {
+    let (_d, out) = built();
+    assert_eq!(
+        listed(&read(&out, "causes/database/index.html")),
+        vec![
+            "2024-02-02-orders-db",
+            "2023-03-27-cart-deadlock",
+            "2022-02-14-cart-db-failover"
+        ]
+    );
+    assert_eq!(
+        listed(&read(&out, "services/cart/index.html")),
+        vec![
+            "2024-02-02-orders-db",
+            "2023-03-27-cart-deadlock",
+            "2022-02-14-cart-db-failover"
+        ]
+    );
+    assert_eq!(
+        listed(&read(&out, "years/2023/index.html")),
+        vec![
+            "2023-11-11-queue-backlog",
+            "2023-08-01-unknown-cause",
+            "2023-06-30-disk-full",
+            "2023-03-27-cart-deadlock",
+            "2023-01-08-cert-expiry"
+        ]
+    );
+    assert_eq!(listed(&read(&out, "severities/sev1/index.html")).len(), 2);
+    assert_eq!(listed(&read(&out, "tags/failover/index.html")).len(), 3);
+    let unclassified = read(&out, "causes/unclassified/index.html");
+    assert_eq!(
+        listed(&unclassified),
+        vec![
+            "2023-11-11-queue-backlog",
+            "2023-08-01-unknown-cause",
+            "undated-notes"
+        ]
+    );
+    assert!(unclassified.contains("cosmic-rays"), "says why");
+    let overview = read(&out, "causes/index.html");
+    assert!(overview.contains("href=\"database/\""));
+    // Database: 90, 32, 65 minutes → median 65 min, p90 = 65 + 0.8 × 25 = 85 min.
+    assert!(
+        overview.contains("1 h 5 min") && overview.contains("1 h 25 min"),
+        "median and p90 shown"
+    );
+    let db = read(&out, "causes/database/index.html");
+    assert!(db.contains("No alert on replica lag") && db.contains("Missing index"));
+}
+
+#[test]
+fn incident_pages_link_to_their_terms_and_similar_incidents() {
+    let (_d, out) = built();
+    let page = read(&out, "incidents/2023-03-27-cart-deadlock/index.html");
+    for link in [
+        "causes/database/",
+        "services/cart/",
+        "years/2023/",
+        "tags/failover/",
+        "severities/sev3/",
+    ] {
+        assert!(page.contains(&format!("../../{link}")), "{link}");
+    }
+    let similar = page.split("Similar incidents").nth(1).expect("similar section");
+    assert!(similar.contains("2024-02-02-orders-db") && similar.contains("2022-02-14-cart-db-failover"));
+}
+
+#[test]
+fn every_svg_on_the_trends_page_is_well_formed() {
+    let (_d, out) = built();
+    let html = read(&out, "trends/index.html");
+    let svgs: Vec<&str> = html
+        .match_indices("<svg")
+        .map(|(i, _)| &html[i..i + html[i..].find("</svg>").unwrap() + 6])
+        .collect();
+    assert_eq!(svgs.len(), 5);
+    for svg in svgs {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+        assert_eq!(doc.root_element().attribute("role"), Some("img"));
+    }
+    assert!(html.contains("n = 9"), "9 dated incidents");
+    let quality = read(&out, "quality/index.html");
+    assert!(quality.contains("undated-notes.md") && quality.contains("unknown-category"));
+}
+
+#[test]
+fn exports_parse_with_absolute_urls() {
+    let (_d, out) = built();
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "archive.json")).unwrap();
+    assert_eq!(json["count"], 10);
+    assert!(json["records"].as_array().unwrap().iter().all(|r| r["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://pm.example/archive/incidents/")));
+    let csv_text = read(&out, "incidents.csv");
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(reader.records().count(), 10);
+    let feed = read(&out, "feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("entry")).count(), 9);
+    let sitemap = read(&out, "sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.contains(&"https://pm.example/archive/trends/"));
+    assert!(locs.contains(&"https://pm.example/archive/causes/database/"));
+    assert!(locs.iter().all(|l| l.starts_with("https://pm.example/archive/")));
+}
