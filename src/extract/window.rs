@@ -99,6 +99,18 @@ pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_
             return f;
         }
     }
+    // "## Timeline (PST)"
+    for p in sections::of_kind(parts, Kind::Timeline) {
+        let label = &outline.lines[p.label_index].text;
+        if let Some(at) = label.to_ascii_lowercase().find("timeline") {
+            let rest = label[at + "timeline".len()..].trim_start_matches([' ', ':', '-']);
+            if let Some((z, _)) = when::zone_after(rest) {
+                f.zone = Some(z);
+                f.zone_line = Some(p.line);
+                return f;
+            }
+        }
+    }
     for l in &outline.lines {
         if let Some(m) = ALL_TIMES_IN.find(&l.text) {
             if let Some((z, _)) = when::zone_after(&l.text[m.end()..]) {
@@ -266,9 +278,9 @@ pub fn apply(
                     .from
                     .date
                     .and_then(|d| d.resolve(frame.anchor.map(|a| a.year())))
+                    .or(after_date)
                     .or(before)
                     .or(prior_date)
-                    .or(after_date)
                     .or(frame.anchor);
                 let zone = r.from.zone().or(r.to.zone()).cloned();
                 let mut from = r.from.clone();
@@ -756,6 +768,14 @@ mod tests {
         assert_eq!(s(r.start), "2031-06-04T23:40:00+00:00");
         assert_eq!(s(r.end), "2031-06-05T01:15:00+00:00");
         assert_eq!(r.duration_minutes, Some(95));
+    }
+
+    #[test]
+    fn a_zone_in_the_timeline_heading() {
+        let (r, d) = run("# Cron storm\n\nOn 2031-02-02 the scheduler looped.\n\n## Timeline (PST)\n\n- 10:00 loop starts\n- 10:45 scheduler restarted\n");
+        assert_eq!(s(r.start), "2031-02-02T10:00:00-08:00");
+        assert_eq!(r.timezone.as_deref(), Some("PST"));
+        assert!(!codes(&d).contains(&"assumed-timezone"));
     }
 
     #[test]
