@@ -191,6 +191,7 @@ pub fn apply(
     let mut start: Option<Found> = None;
     let mut end: Option<Found> = None;
     let mut used_default_zone = false;
+    let mut assumed_line: Option<u32> = None;
     let mut zone_from_text: Option<(String, u32)> = None;
 
     // 1. Labelled Start / End fields ("Start Date: ..." + "Start Time: ..." combine).
@@ -421,14 +422,20 @@ pub fn apply(
         if let Some(s) = start {
             record.start = Some(s.when);
             record.note("start", Provenance::text(s.line));
-            used_default_zone |= !s.zoned;
+            if !s.zoned && !used_default_zone {
+                used_default_zone = true;
+                assumed_line = Some(s.line);
+            }
         }
     }
     if !fm_end {
         if let Some(e) = end {
             record.end = Some(e.when);
             record.note("end", Provenance::text(e.line));
-            used_default_zone |= !e.zoned;
+            if !e.zoned && !used_default_zone {
+                used_default_zone = true;
+                assumed_line = Some(e.line);
+            }
         }
     }
     if record.timezone.is_none() && (record.start.is_some() || record.end.is_some()) {
@@ -445,7 +452,7 @@ pub fn apply(
         }
     }
     if used_default_zone && frame.zone_assumed {
-        diags.push(Diagnostic::info(
+        let mut d = Diagnostic::info(
             "assumed-timezone",
             path,
             format!(
@@ -453,7 +460,13 @@ pub fn apply(
                 cx.config.default_timezone
             ),
         )
-        .with_hint("write the zone next to the times, e.g. \"10:00 UTC\", or add `timezone:` to the front matter"));
+        .with_hint(
+            "write the zone next to the times, e.g. \"10:00 UTC\", or add `timezone:` to the front matter",
+        );
+        if let Some(l) = assumed_line {
+            d = d.at_line(l);
+        }
+        diags.push(d);
     }
 
     // Durations.
