@@ -184,8 +184,16 @@ pub fn apply(outline: &Outline, parts: &[Part], taxonomy: &[Category], record: &
             .map(first_sentence)
             .unwrap_or_else(|| first_sentence(&text));
         if !sentence.is_empty() {
+            // Point at the line that holds the sentence, not the start of the part.
+            let probe: String = sentence.chars().take(40).collect();
+            let at = outline
+                .lines
+                .iter()
+                .find(|l| l.text.contains(probe.trim_end_matches('…')))
+                .map(|l| l.number)
+                .unwrap_or(line);
             record.root_cause.summary = Some(sentence);
-            record.note("root_cause.summary", Provenance::text(line));
+            record.note("root_cause.summary", Provenance::text(at));
         }
     }
 }

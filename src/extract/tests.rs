@@ -97,7 +97,11 @@ fn assumed_timezone_is_reported_and_named() {
         r.provenance_of("timezone").unwrap().source,
         crate::model::Source::Config
     );
-    assert!(codes(&d).contains(&"assumed-timezone"));
+    let assumed = d
+        .iter()
+        .find(|d| d.code == "assumed-timezone")
+        .expect("assumed-timezone");
+    assert_eq!(assumed.line, Some(3));
 }
 
 #[test]

@@ -99,6 +99,18 @@ pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_
             return f;
         }
     }
+    // "## Timeline (PST)"
+    for p in sections::of_kind(parts, Kind::Timeline) {
+        let label = &outline.lines[p.label_index].text;
+        if let Some(at) = label.to_ascii_lowercase().find("timeline") {
+            let rest = label[at + "timeline".len()..].trim_start_matches([' ', ':', '-']);
+            if let Some((z, _)) = when::zone_after(rest) {
+                f.zone = Some(z);
+                f.zone_line = Some(p.line);
+                return f;
+            }
+        }
+    }
     for l in &outline.lines {
         if let Some(m) = ALL_TIMES_IN.find(&l.text) {
             if let Some((z, _)) = when::zone_after(&l.text[m.end()..]) {
@@ -179,6 +191,7 @@ pub fn apply(
     let mut start: Option<Found> = None;
     let mut end: Option<Found> = None;
     let mut used_default_zone = false;
+    let mut assumed_line: Option<u32> = None;
     let mut zone_from_text: Option<(String, u32)> = None;
 
     // 1. Labelled Start / End fields ("Start Date: ..." + "Start Time: ..." combine).
@@ -266,9 +279,9 @@ pub fn apply(
                     .from
                     .date
                     .and_then(|d| d.resolve(frame.anchor.map(|a| a.year())))
+                    .or(after_date)
                     .or(before)
                     .or(prior_date)
-                    .or(after_date)
                     .or(frame.anchor);
                 let zone = r.from.zone().or(r.to.zone()).cloned();
                 let mut from = r.from.clone();
@@ -409,14 +422,20 @@ pub fn apply(
         if let Some(s) = start {
             record.start = Some(s.when);
             record.note("start", Provenance::text(s.line));
-            used_default_zone |= !s.zoned;
+            if !s.zoned && !used_default_zone {
+                used_default_zone = true;
+                assumed_line = Some(s.line);
+            }
         }
     }
     if !fm_end {
         if let Some(e) = end {
             record.end = Some(e.when);
             record.note("end", Provenance::text(e.line));
-            used_default_zone |= !e.zoned;
+            if !e.zoned && !used_default_zone {
+                used_default_zone = true;
+                assumed_line = Some(e.line);
+            }
         }
     }
     if record.timezone.is_none() && (record.start.is_some() || record.end.is_some()) {
@@ -433,7 +452,7 @@ pub fn apply(
         }
     }
     if used_default_zone && frame.zone_assumed {
-        diags.push(Diagnostic::info(
+        let mut d = Diagnostic::info(
             "assumed-timezone",
             path,
             format!(
@@ -441,7 +460,13 @@ pub fn apply(
                 cx.config.default_timezone
             ),
         )
-        .with_hint("write the zone next to the times, e.g. \"10:00 UTC\", or add `timezone:` to the front matter"));
+        .with_hint(
+            "write the zone next to the times, e.g. \"10:00 UTC\", or add `timezone:` to the front matter",
+        );
+        if let Some(l) = assumed_line {
+            d = d.at_line(l);
+        }
+        diags.push(d);
     }
 
     // Durations.
@@ -756,6 +781,14 @@ mod tests {
         assert_eq!(s(r.start), "2031-06-04T23:40:00+00:00");
         assert_eq!(s(r.end), "2031-06-05T01:15:00+00:00");
         assert_eq!(r.duration_minutes, Some(95));
+    }
+
+    #[test]
+    fn a_zone_in_the_timeline_heading() {
+        let (r, d) = run("# Cron storm\n\nOn 2031-02-02 the scheduler looped.\n\n## Timeline (PST)\n\n- 10:00 loop starts\n- 10:45 scheduler restarted\n");
+        assert_eq!(s(r.start), "2031-02-02T10:00:00-08:00");
+        assert_eq!(r.timezone.as_deref(), Some("PST"));
+        assert!(!codes(&d).contains(&"assumed-timezone"));
     }
 
     #[test]
