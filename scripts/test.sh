@@ -6,3 +6,20 @@ cd "$(dirname "$0")/.."
 cargo fmt --check
 cargo clippy --all-targets -q -- -D warnings
 cargo test --all-targets
+
+# Extraction accuracy against the shared corpus of real postmortems (only on machines that
+# have it next to the repository; a user's clone does not). Fails below the bar of issue 3.
+SHARED=../shared
+if [ -d "$SHARED/corpus" ] && [ -f "$SHARED/tools/score_extraction.py" ]; then
+  cargo build --release -q
+  BIN="${CARGO_TARGET_DIR:-target}/release/incidex"
+  for set in visible seeds; do
+    echo "extraction score: $set"
+    python3 "$SHARED/tools/score_extraction.py" \
+      --answers "$SHARED/corpus/$set/ANSWERS.tsv" \
+      --inspect "$BIN inspect --json $SHARED/corpus/$set" \
+      --min 95 --max-invented 0
+  done
+else
+  echo "extraction score: skipped ($SHARED/corpus not found)"
+fi

@@ -66,16 +66,19 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
     let mut postmortems = Vec::with_capacity(results.len());
     let mut drafts_skipped = 0;
     for (pm, diags) in results {
-        diagnostics.extend(diags);
-        if let Some(pm) = pm {
-            if pm.draft && !opts.include_drafts {
-                drafts_skipped += 1;
-            } else {
+        match pm {
+            // A draft left out of the site is work in progress: its placeholders
+            // (`incidex new` writes `end: TBD`) are not findings about the site.
+            Some(pm) if pm.draft && !opts.include_drafts => drafts_skipped += 1,
+            Some(pm) => {
+                diagnostics.extend(diags);
                 postmortems.push(pm);
             }
+            None => diagnostics.extend(diags),
         }
     }
-    let archive = Archive::new(postmortems);
+    let mut archive = Archive::new(postmortems);
+    point_links_at_front_matter_slugs(&mut archive);
     diagnostics.extend(archive.diagnostics.iter().cloned());
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
     Ok(Loaded {
@@ -138,6 +141,36 @@ pub fn load_file(found: &Found, cx: &Context<'_>) -> (Option<Postmortem>, Vec<Di
         diagnostics: diagnostics.clone(),
     };
     (Some(pm), diagnostics)
+}
+
+/// Links to another postmortem's file are rewritten while parsing, before anyone knows that
+/// file's front matter: they point at the slug of its file name (`../<file-slug>/`). Once
+/// the archive knows every slug, links to postmortems whose front matter `slug:` differs
+/// are pointed at the real page. A file slug that is some other postmortem's real slug is
+/// left alone, since links to that one already point at it.
+fn point_links_at_front_matter_slugs(archive: &mut Archive) {
+    let real: std::collections::HashSet<&str> = archive.postmortems.iter().map(|p| p.slug.as_str()).collect();
+    let moves: Vec<(String, String)> = archive
+        .postmortems
+        .iter()
+        .filter_map(|p| {
+            let name = p.path.rsplit('/').next().unwrap_or(&p.path);
+            let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+            let by_name = fallback_slug(stem, &p.path);
+            (by_name != p.slug && !real.contains(by_name.as_str()))
+                .then(|| (format!("href=\"../{by_name}/"), format!("href=\"../{}/", p.slug)))
+        })
+        .collect();
+    if moves.is_empty() {
+        return;
+    }
+    for p in &mut archive.postmortems {
+        for (from, to) in &moves {
+            if p.body_html.contains(from.as_str()) {
+                p.body_html = p.body_html.replace(from.as_str(), to);
+            }
+        }
+    }
 }
 
 /// A file name that slugifies to nothing (`שגיאה.md`) still needs a stable URL.

@@ -97,19 +97,7 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
 
     for pm in &loaded.archive.postmortems {
         let first_line = docs.get(&pm.path).map(required::anchor_line).unwrap_or(1);
-        for d in required::check(pm, &opts.config.required_fields, first_line) {
-            // Extraction may report a missing field itself; one finding per field is enough.
-            let field = d.message.split('`').nth(1).unwrap_or_default();
-            let already = diagnostics.iter().any(|e| {
-                e.path == d.path
-                    && e.code == d.code
-                    && (e.message.contains(&format!("`{field}`"))
-                        || e.message.contains(&format!("\"{field}\"")))
-            });
-            if !already {
-                diagnostics.push(d);
-            }
-        }
+        diagnostics.extend(required::check(pm, &opts.config.required_fields, first_line));
     }
     diagnostics.extend(required::unknown_names(&opts.config.required_fields));
     diagnostics.extend(duplicate_titles(&loaded.archive.postmortems, &docs));

@@ -212,13 +212,11 @@ fn build(
                 if report.drafts_skipped == 1 { "" } else { "s" }
             ));
         }
-        summary.push_str(&format!(
-            ", {} error{}, {} warning{}",
-            errors,
-            plural(errors),
-            warnings,
-            plural(warnings)
-        ));
+        // "Built 312 postmortems into public/ in 0.41 s, 2 warnings": errors only when there are some.
+        if errors > 0 {
+            summary.push_str(&format!(", {errors} error{}", plural(errors)));
+        }
+        summary.push_str(&format!(", {warnings} warning{}", plural(warnings)));
         eprintln!("{summary}");
         if verbosity == Verbosity::Verbose {
             eprintln!(

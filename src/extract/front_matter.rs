@@ -6,31 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ActionItem, Provenance, Record};
 use crate::parse::FrontMatter;
 
-/// Values authors put in templates and never filled in.
-pub fn is_placeholder(value: &str) -> bool {
-    let v = value.trim().trim_matches(['*', '_', '`']).trim();
-    let lower = v.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "" | "tbd"
-            | "tba"
-            | "n/a"
-            | "na"
-            | "todo"
-            | "unknown"
-            | "?"
-            | "-"
-            | "--"
-            | "xx:xx"
-            | "hh:mm"
-            | "none"
-            | "null"
-    ) || (v.starts_with('[') && v.ends_with(']'))
-        || (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with('{') && v.ends_with('}'))
-        || lower.contains("xx:xx")
-        || lower.contains("yyyy")
-}
+pub use super::placeholder::is_placeholder;
 
 pub fn apply(
     fm: &FrontMatter,
@@ -218,26 +194,51 @@ pub fn apply(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_recognised() {
-        for p in [
-            "TBD",
-            "[Timestamp]",
-            "N/A",
-            "XX:XX",
-            "<fill in>",
-            "{{start}}",
-            "YYYY-MM-DD",
-            "  tbd ",
-        ] {
-            assert!(is_placeholder(p), "{p}");
+/// Keys some archive tools use for the window without naming it start/end: `date` (Hugo,
+/// cState: when the incident began) and `resolvedWhen` / `resolved_when` (cState). They
+/// fill start/end only when the usual keys are absent.
+pub fn apply_extras(fm: &FrontMatter, record: &mut Record) {
+    let value = |key: &str| -> Option<String> {
+        match fm.extra.get(key)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            // TOML datetimes arrive as {"$__toml_private_datetime": "..."}
+            serde_json::Value::Object(m) => m.values().next()?.as_str().map(str::to_string),
+            _ => None,
         }
-        for v in ["2023-05-10", "SEV2", "checkout"] {
-            assert!(!is_placeholder(v), "{v}");
+    };
+    for (keys, is_start) in [
+        (&["date"][..], true),
+        (&["resolvedWhen", "resolved_when", "resolvedwhen"][..], false),
+    ] {
+        let slot_empty = if is_start {
+            record.start.is_none()
+        } else {
+            record.end.is_none()
+        };
+        if !slot_empty {
+            continue;
+        }
+        let Some((key, raw)) = keys.iter().find_map(|k| value(k).map(|v| (*k, v))) else {
+            continue;
+        };
+        let Some(parsed) = when::parse_iso(&raw) else {
+            continue;
+        };
+        if parsed.when.date_only {
+            continue;
+        }
+        let field = if is_start { "start" } else { "end" };
+        if is_start {
+            record.start = Some(parsed.when);
+        } else {
+            record.end = Some(parsed.when);
+        }
+        record.note(field, Provenance::front_matter(fm.lines.get(key).copied()));
+        if record.timezone.is_none() {
+            if let Some(label) = parsed.zone_label {
+                record.timezone = Some(label);
+                record.note("timezone", Provenance::front_matter(fm.lines.get(key).copied()));
+            }
         }
     }
 }

@@ -5,17 +5,29 @@
 //! The rule everywhere: never invent. A placeholder ("TBD", "[Timestamp]") or an unreadable
 //! value yields no value and a diagnostic; a wrong value is worse than none.
 //!
+//! The submodules each own one field family: `sections` finds labelled parts, `when`
+//! reads dates and times, `window` start/end/duration, `timeline`, `impact`, `root_cause`,
+//! `actions` (action items, lessons, contributing factors), `placeholder`.
+//!
 //! This stage reads only the `Document` and the `Config`; it does no I/O.
 
+pub mod actions;
 pub mod duration;
 pub mod front_matter;
+pub mod impact;
+pub mod placeholder;
+pub mod root_cause;
+pub mod sections;
+pub mod timeline;
 pub mod when;
+pub mod window;
 pub mod zone;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Provenance, Record};
-use crate::parse::Document;
+use crate::parse::{Document, LineKind, Outline};
+use sections::{Kind, Part};
 
 /// What extraction needs besides the document.
 #[derive(Debug, Clone, Copy)]
@@ -31,12 +43,172 @@ pub fn extract(doc: &Document, cx: &Context<'_>) -> (Record, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if let Some(fm) = &doc.front_matter {
         front_matter::apply(fm, &doc.path, cx, &mut record, &mut diags);
+        front_matter::apply_extras(fm, &mut record);
     }
-    if record.title.is_none() {
-        if let Some((title, line)) = &doc.markdown.first_heading {
-            record.title = Some(title.clone());
-            record.note("title", Provenance::text(*line));
-        }
+    let outline = &doc.markdown.outline;
+    let parts = sections::parts(outline);
+
+    title(doc, outline, &mut record);
+    let frame = window::frame(outline, &parts, &record, cx);
+    let events = timeline::events(outline, &parts, &frame, &doc.path, &mut diags);
+    window::apply(
+        outline,
+        &parts,
+        &events,
+        &frame,
+        &mut record,
+        &doc.path,
+        cx,
+        &mut diags,
+    );
+    if record.timeline.is_empty() && !events.is_empty() {
+        record.note("timeline", Provenance::text(events[0].line));
+        record.timeline = events;
     }
+    impact::apply(outline, &parts, &mut record);
+    root_cause::apply(outline, &parts, &cx.config.taxonomy, &mut record);
+    actions::apply(outline, &parts, &mut record);
+    short_fields(outline, &parts, &mut record, &doc.path, &mut diags);
+    ambiguous_dates(outline, &doc.path, &mut diags);
     (record, diags)
 }
+
+/// The title: front matter, the first heading, else a standalone title-like line.
+fn title(doc: &Document, outline: &Outline, record: &mut Record) {
+    if record.title.is_some() {
+        return;
+    }
+    if let Some((title, line)) = &doc.markdown.first_heading {
+        // A document that opens with "## Summary" has no title heading.
+        if sections::label_kind(title).is_none() {
+            record.title = Some(title.clone());
+            record.note("title", Provenance::text(*line));
+            return;
+        }
+    }
+    let standalone = |l: &&crate::parse::Line| {
+        matches!(l.kind, LineKind::Paragraph | LineKind::Html)
+            && l.text.split_whitespace().count() <= 14
+            && !l.text.trim_end().ends_with(['.', ':', ',', ';'])
+            && l.text.chars().any(char::is_alphabetic)
+    };
+    let head: Vec<&crate::parse::Line> = outline.lines.iter().take(15).collect();
+    // "Postmortem: ..." beats boilerplate that precedes it.
+    let named = head.iter().find(|l| {
+        standalone(l) && {
+            let t = l.text.to_lowercase();
+            [
+                "postmortem:",
+                "post-mortem:",
+                "post mortem:",
+                "incident report:",
+                "outage report:",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p))
+        }
+    });
+    let pick = named.or_else(|| head.iter().take(3).find(|l| standalone(l)));
+    if let Some(l) = pick {
+        record.title = Some(l.text.trim().to_string());
+        record.note("title", Provenance::text(l.number));
+    }
+}
+
+/// Severity, detection and resolution: short labelled fields.
+fn short_fields(
+    outline: &Outline,
+    parts: &[Part],
+    record: &mut Record,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let first_text = |kind: Kind| -> Option<(u32, String)> {
+        sections::of_kind(parts, kind).find_map(|p| {
+            p.texts(outline)
+                .find(|(_, t)| !t.trim().is_empty())
+                .map(|(n, t)| (n, t.trim().to_string()))
+        })
+    };
+    if record.severity.is_none() {
+        if let Some((line, v)) = first_text(Kind::Severity) {
+            if placeholder::is_placeholder(&v) || placeholder::find_token(&v).is_some() {
+                diags.push(
+                    Diagnostic::warning(
+                        "placeholder",
+                        path,
+                        format!("severity is a placeholder ({v:?}); no value used"),
+                    )
+                    .at_line(line),
+                );
+            } else if v.split_whitespace().count() <= 4 {
+                record.severity = Some(v);
+                record.note("severity", Provenance::text(line));
+            }
+        }
+    }
+    for (kind, field) in [(Kind::Detection, "detection"), (Kind::Resolution, "resolution")] {
+        let slot = if kind == Kind::Detection {
+            &mut record.detection
+        } else {
+            &mut record.resolution
+        };
+        if slot.is_some() {
+            continue;
+        }
+        if let Some((line, v)) = first_text(kind) {
+            if !placeholder::is_placeholder(&v) && v.split_whitespace().count() >= 3 {
+                *slot = Some(impact::first_sentence(&v));
+                record.note(field, Provenance::text(line));
+            }
+        }
+    }
+    // A Timezone or Duration field left as a template placeholder.
+    for kind in [Kind::Timezone, Kind::Duration, Kind::Date] {
+        for p in sections::of_kind(parts, kind) {
+            if let Some(v) = &p.inline {
+                if let Some(tok) =
+                    placeholder::find_token(v).or(placeholder::is_placeholder(v).then_some(v.as_str()))
+                {
+                    diags.push(
+                        Diagnostic::warning(
+                            "placeholder",
+                            path,
+                            format!(
+                                "{} is a placeholder ({tok:?}); no value used",
+                                format!("{kind:?}").to_lowercase()
+                            ),
+                        )
+                        .at_line(p.line),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Numeric dates like 03/04/2024 that read two ways.
+fn ambiguous_dates(outline: &Outline, path: &str, diags: &mut Vec<Diagnostic>) {
+    for l in &outline.lines {
+        if matches!(l.kind, LineKind::Code) {
+            continue;
+        }
+        for d in when::find_dates(&l.text) {
+            if d.ambiguous {
+                let written = &l.text[d.start..d.end];
+                diags.push(
+                    Diagnostic::warning(
+                        "ambiguous-date",
+                        path,
+                        format!("{written:?} could be day/month or month/day; not used"),
+                    )
+                    .at_line(l.number)
+                    .with_hint("write dates as 2024-03-04 or March 4, 2024"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -6,6 +6,9 @@
 use super::zone::{self, Zone};
 use crate::model::When;
 use jiff::civil::{Date, DateTime};
+use jiff::tz::Offset;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// A parsed value plus the zone label as written (`"UTC"`, `"+01:00"`), when one was.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,9 +72,549 @@ pub fn parse_iso(text: &str) -> Option<Parsed> {
     })
 }
 
+/// A calendar date as written; the year may be missing ("August 26").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateHit {
+    pub start: usize,
+    pub end: usize,
+    pub year: Option<i16>,
+    pub month: i8,
+    pub day: i8,
+    /// `03/04/2024`: day and month cannot be told apart; no value may be taken from it.
+    pub ambiguous: bool,
+}
+
+impl DateHit {
+    /// The date, taking `default_year` when the text gives none.
+    pub fn resolve(&self, default_year: Option<i16>) -> Option<Date> {
+        if self.ambiguous {
+            return None;
+        }
+        Date::new(self.year.or(default_year)?, self.month, self.day).ok()
+    }
+}
+
+/// A zone named right after a time: its label as written and its offset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneHit {
+    pub label: String,
+    pub zone: Zone,
+}
+
+/// A clock time as written ("10:05 AM", "14:30 UTC", "1pm", "14:??").
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeHit {
+    pub start: usize,
+    pub end: usize,
+    pub hour: i8,
+    pub minute: i8,
+    pub second: i8,
+    /// Minutes unknown ("14:??"): the event has no instant.
+    pub partial: bool,
+    /// Written with AM/PM.
+    pub twelve_hour: bool,
+    pub zone: Option<ZoneHit>,
+}
+
+/// A date, a time, or both, next to each other in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moment {
+    pub start: usize,
+    pub end: usize,
+    pub date: Option<DateHit>,
+    pub time: Option<TimeHit>,
+}
+
+impl Moment {
+    pub fn zone(&self) -> Option<&ZoneHit> {
+        self.time.as_ref().and_then(|t| t.zone.as_ref())
+    }
+}
+
+const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:\b|T)").expect("regex"));
+static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}})\b)?"
+    ))
+    .expect("regex")
+});
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH}\b(?:,?\s*(\d{{4}})\b)?"
+    ))
+    .expect("regex")
+});
+static NUMERIC_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b").expect("regex"));
+static TIME_12H: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?::(\d{2}|\?\?))?(?::(\d{2}))?\s*([ap])\.?m\b\.?").expect("regex")
+});
+static TIME_24H: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b|T)(\d{1,2}):(\d{2}|\?\?)(?::(\d{2})(?:\.\d+)?)?(?:\b|Z|\s|$)").expect("regex")
+});
+static ZONE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*[(\[]?\s*(?:((?:UTC|GMT)\s*[+\-−]\s*\d{1,2}(?::?\d{2})?)|([+\-−]\d{2}:?\d{2})|((?:Eastern|Central|Mountain|Pacific|Coordinated Universal|Greenwich Mean|Central European|West Africa|East Africa|India) (?:Standard |Daylight |Summer )?Time)|([A-Z]{1,5})\b|([A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?))\s*[)\]]?",
+    )
+    .expect("regex")
+});
+
+fn month_number(name: &str) -> Option<i8> {
+    let m = name.to_ascii_lowercase();
+    let idx = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|p| m.starts_with(p))?;
+    Some(idx as i8 + 1)
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// Every date written in `text`, in order, non-overlapping.
+pub fn find_dates(text: &str) -> Vec<DateHit> {
+    let mut hits: Vec<DateHit> = Vec::new();
+    // Every spelling has a digit; most prose lines have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return hits;
+    }
+    let push = |h: DateHit, hits: &mut Vec<DateHit>| {
+        if !(1..=12).contains(&h.month) || !(1..=31).contains(&h.day) {
+            return;
+        }
+        if hits.iter().any(|o| overlaps((o.start, o.end), (h.start, h.end))) {
+            return;
+        }
+        hits.push(h);
+    };
+    for c in ISO_DATE.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let end = if m.as_str().ends_with('T') {
+            m.end() - 1
+        } else {
+            m.end()
+        };
+        push(
+            DateHit {
+                start: m.start(),
+                end,
+                year: c[1].parse().ok(),
+                month: c[2].parse().unwrap_or(0),
+                day: c[3].parse().unwrap_or(0),
+                ambiguous: false,
+            },
+            &mut hits,
+        );
+    }
+    for c in MONTH_FIRST.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        push(
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: c.get(3).and_then(|y| y.as_str().parse().ok()),
+                month: month_number(&c[1]).unwrap_or(0),
+                day: c[2].parse().unwrap_or(0),
+                ambiguous: false,
+            },
+            &mut hits,
+        );
+    }
+    for c in DAY_FIRST.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        push(
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year: c.get(3).and_then(|y| y.as_str().parse().ok()),
+                month: month_number(&c[2]).unwrap_or(0),
+                day: c[1].parse().unwrap_or(0),
+                ambiguous: false,
+            },
+            &mut hits,
+        );
+    }
+    for c in NUMERIC_DATE.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let a: i8 = c[1].parse().unwrap_or(0);
+        let b: i8 = c[2].parse().unwrap_or(0);
+        let year = c[3].parse().ok();
+        // Day-first when the first number cannot be a month, month-first when the second
+        // cannot be; otherwise nobody can tell.
+        // Dots are the day-first convention (12.03.2025 is 12 March).
+        let dotted = m.as_str().contains('.');
+        let (month, day, ambiguous) = if a > 12 || dotted {
+            (b, a, false)
+        } else if b > 12 {
+            (a, b, false)
+        } else {
+            (a, b, a != b)
+        };
+        push(
+            DateHit {
+                start: m.start(),
+                end: m.end(),
+                year,
+                month,
+                day,
+                ambiguous,
+            },
+            &mut hits,
+        );
+    }
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+/// The zone named at the start of `rest` (right after a time), with the bytes it spans.
+pub fn zone_after(rest: &str) -> Option<(ZoneHit, usize)> {
+    let c = ZONE_AFTER.captures(rest)?;
+    let whole = c.get(0)?;
+    let label_m = c.get(1).or(c.get(2)).or(c.get(3)).or(c.get(4)).or(c.get(5))?;
+    let label = label_m.as_str().trim().replace('−', "-");
+    let zone = zone::parse_zone_name(&label)?;
+    let label = if label == "Z" { "UTC".to_string() } else { label };
+    // An opening bracket must be closed, or the zone belongs to something else.
+    let text = whole.as_str();
+    let opened = text.trim_start().starts_with(['(', '[']);
+    let closed = text.trim_end().ends_with([')', ']']);
+    let len = if opened && !closed {
+        return None;
+    } else if !opened && closed {
+        whole.as_str().trim_end_matches([')', ']']).len()
+    } else {
+        whole.end()
+    };
+    Some((ZoneHit { label, zone }, len))
+}
+
+/// Every clock time written in `text`, in order, each with the zone named right after it.
+pub fn find_times(text: &str) -> Vec<TimeHit> {
+    find_times_with(text, &find_dates(text))
+}
+
+fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
+    let mut hits: Vec<TimeHit> = Vec::new();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return hits;
+    }
+    for c in TIME_12H.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let h: i8 = c[1].parse().unwrap_or(99);
+        if !(1..=12).contains(&h) {
+            continue;
+        }
+        let partial = c.get(2).is_some_and(|m| m.as_str() == "??");
+        let minute: i8 = if partial {
+            0
+        } else {
+            c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0)
+        };
+        let second: i8 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        if minute > 59 || second > 59 {
+            continue;
+        }
+        let pm = c[4].eq_ignore_ascii_case("p");
+        let hour = match (h, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+        hits.push(TimeHit {
+            start: m.start(),
+            end: m.end(),
+            hour,
+            minute,
+            second,
+            partial,
+            twelve_hour: true,
+            zone: None,
+        });
+    }
+    for c in TIME_24H.captures_iter(text) {
+        let g1 = c.get(1).expect("hour");
+        let mut end = c.get(3).or(c.get(2)).expect("minute").end();
+        // fractional seconds
+        if let Some(frac) = text[end..].strip_prefix('.') {
+            let n = frac.chars().take_while(|c| c.is_ascii_digit()).count();
+            end += 1 + n;
+        }
+        let span = (g1.start(), end);
+        if hits.iter().any(|o| overlaps((o.start, o.end), span)) {
+            continue;
+        }
+        let hour: i8 = c[1].parse().unwrap_or(99);
+        let partial = &c[2] == "??";
+        let minute: i8 = if partial { 0 } else { c[2].parse().unwrap_or(99) };
+        let second: i8 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        if hour > 23 || minute > 59 || second > 59 {
+            continue;
+        }
+        hits.push(TimeHit {
+            start: span.0,
+            end: span.1,
+            hour,
+            minute,
+            second,
+            partial,
+            twelve_hour: false,
+            zone: None,
+        });
+    }
+    hits.retain(|t| !dates.iter().any(|d| overlaps((d.start, d.end), (t.start, t.end))));
+    hits.sort_by_key(|h| h.start);
+    for t in &mut hits {
+        if let Some((z, len)) = zone_after(&text[t.end..]) {
+            // "23:40-01:15" is a range, not a -01:15 offset; an ISO offset comes with
+            // seconds ("05:44:00-05:00") or a plus sign.
+            let bare_minus = text[t.end..].starts_with(['-', '−']);
+            let with_seconds = text[t.start..t.end].matches(':').count() >= 2;
+            if bare_minus && !with_seconds {
+                continue;
+            }
+            t.zone = Some(z);
+            t.end += len;
+        }
+    }
+    // A zone can swallow the start of the next hit ("10:00 UTC" then "UTC+1" never
+    // overlap in practice); keep spans disjoint anyway.
+    let mut out: Vec<TimeHit> = Vec::new();
+    for t in hits {
+        if out.last().is_none_or(|p| p.end <= t.start) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+static DATE_TIME_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^[\s,]*(?:at\s+|@\s*|~\s*|T|-\s+)?$").expect("regex"));
+static TIME_DATE_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^[\s,]*(?:on\s+(?:\w+day,?\s+)?)?$").expect("regex"));
+
+/// Dates and times of `text` paired into moments ("May 10, 2023, 09:00 AM",
+/// "00:30 UTC on August 15"), in order.
+pub fn find_moments(text: &str) -> Vec<Moment> {
+    let dates = find_dates(text);
+    let times = find_times_with(text, &dates);
+    let mut items: Vec<(usize, Option<DateHit>, Option<TimeHit>)> = dates
+        .into_iter()
+        .map(|d| (d.start, Some(d), None))
+        .chain(times.into_iter().map(|t| (t.start, None, Some(t))))
+        .collect();
+    items.sort_by_key(|i| i.0);
+    let mut out: Vec<Moment> = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        let (_, d, t) = items[i].clone();
+        match (d, t) {
+            (Some(d), _) => {
+                if let Some((_, None, Some(t))) = items.get(i + 1) {
+                    if DATE_TIME_GAP.is_match(&text[d.end..t.start]) {
+                        out.push(Moment {
+                            start: d.start,
+                            end: t.end,
+                            date: Some(d),
+                            time: Some(t.clone()),
+                        });
+                        i += 2;
+                        continue;
+                    }
+                }
+                out.push(Moment {
+                    start: d.start,
+                    end: d.end,
+                    date: Some(d),
+                    time: None,
+                });
+            }
+            (None, Some(t)) => {
+                if let Some((_, Some(d), None)) = items.get(i + 1) {
+                    if TIME_DATE_GAP.is_match(&text[t.end..d.start]) {
+                        out.push(Moment {
+                            start: t.start,
+                            end: d.end,
+                            date: Some(*d),
+                            time: Some(t),
+                        });
+                        i += 2;
+                        continue;
+                    }
+                }
+                out.push(Moment {
+                    start: t.start,
+                    end: t.end,
+                    date: None,
+                    time: Some(t),
+                });
+            }
+            (None, None) => {}
+        }
+        i += 1;
+    }
+    // A zone written after a date that follows its time ("10:00 on May 1 UTC").
+    for m in &mut out {
+        if let (Some(t), Some(d)) = (&mut m.time, &m.date) {
+            if t.zone.is_none() && d.end == m.end {
+                if let Some((z, len)) = zone_after(&text[m.end..]) {
+                    t.zone = Some(z);
+                    m.end += len;
+                }
+            }
+        }
+    }
+    out
+}
+
+static RANGE_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s,]*(?:-|–|—|to|until|till|through|thru|and)[\s,]*(?:on\s+)?$").expect("regex")
+});
+
+/// Two moments joined as a range ("10:00 AM - 12:30 PM", "from X to Y", "between X and Y").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    pub from: Moment,
+    pub to: Moment,
+}
+
+/// Ranges in `text` whose both ends carry a time.
+pub fn find_ranges(text: &str) -> Vec<Range> {
+    ranges_among(text, &find_moments(text))
+}
+
+/// Ranges formed by `moments` (found in `text`).
+pub fn ranges_among(text: &str, moments: &[Moment]) -> Vec<Range> {
+    let mut out = Vec::new();
+    for w in moments.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if a.time.is_none() || b.time.is_none() {
+            continue;
+        }
+        let gap = &text[a.end..b.start];
+        if RANGE_GAP.is_match(gap) {
+            // "between X and Y" needs "between"; a bare "and" joins lists, not ranges.
+            let bare_and = gap.trim().eq_ignore_ascii_case("and");
+            if bare_and
+                && !text[..a.start]
+                    .to_ascii_lowercase()
+                    .trim_end()
+                    .ends_with("between")
+            {
+                continue;
+            }
+            out.push(Range {
+                from: a.clone(),
+                to: b.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Build the instant of a moment: its own date (or `date`), its own zone (or `zone`).
+pub fn instant(date: Date, t: &TimeHit, zone: Option<&Zone>) -> Option<When> {
+    let dt = date.to_datetime(jiff::civil::Time::new(t.hour, t.minute, t.second, 0).ok()?);
+    let offset: Option<Offset> = t.zone.as_ref().map(|z| &z.zone).or(zone).map(|z| z.offset_at(dt));
+    Some(When::new(dt, offset))
+}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_many_spellings() {
+        let d = |s: &str| {
+            let h = find_dates(s);
+            assert_eq!(h.len(), 1, "{s}: {h:?}");
+            (h[0].year, h[0].month, h[0].day, h[0].ambiguous)
+        };
+        assert_eq!(d("on 2031-07-04 at noon"), (Some(2031), 7, 4, false));
+        assert_eq!(d("Sept 9th, 2030"), (Some(2030), 9, 9, false));
+        assert_eq!(d("Tuesday 2nd March 2032"), (Some(2032), 3, 2, false));
+        assert_eq!(d("Friday 7. November 2031"), (Some(2031), 11, 7, false));
+        assert_eq!(d("around October 30"), (None, 10, 30, false));
+        assert_eq!(d("25/12/2030"), (Some(2030), 12, 25, false));
+        assert_eq!(d("12/25/2030"), (Some(2030), 12, 25, false));
+        assert_eq!(d("03/04/2030"), (Some(2030), 3, 4, true));
+        assert_eq!(d("03.04.2030"), (Some(2030), 4, 3, false));
+    }
+
+    #[test]
+    fn twelve_and_twenty_four_hour_clocks_with_zones() {
+        let t = find_times("at 9:05 pm EST, then 21:40 (UTC) and 7am, 14:?? and 00:10+02:00");
+        let got: Vec<(i8, i8, bool, Option<String>)> = t
+            .iter()
+            .map(|t| {
+                (
+                    t.hour,
+                    t.minute,
+                    t.partial,
+                    t.zone.as_ref().map(|z| z.label.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (21, 5, false, Some("EST".into())),
+                (21, 40, false, Some("UTC".into())),
+                (7, 0, false, None),
+                (14, 0, true, None),
+                (0, 10, false, Some("+02:00".into())),
+            ]
+        );
+        assert_eq!(find_times("12:15 AM")[0].hour, 0);
+        assert_eq!(find_times("12:15 PM")[0].hour, 12);
+        let z = find_times("3:00 PM Pacific Daylight Time")[0]
+            .zone
+            .clone()
+            .unwrap();
+        assert_eq!(z.label, "Pacific Daylight Time");
+        assert!(find_times("version 1.13 and 25:99").is_empty());
+        assert_eq!(
+            find_times("07:58:00-05:00")[0].zone.as_ref().unwrap().label,
+            "-05:00"
+        );
+        assert_eq!(
+            find_times("07:58 (Europe/Paris)")[0].zone.as_ref().unwrap().label,
+            "Europe/Paris"
+        );
+    }
+
+    #[test]
+    fn moments_pair_dates_with_times() {
+        let m = find_moments("Sept 9th, 2030, 11:15 PM (GMT+01:00) and 04:10 UTC on Sept 10");
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].date.unwrap().day, 9);
+        assert_eq!(m[0].zone().unwrap().label, "GMT+01:00");
+        assert_eq!(m[1].date.unwrap().day, 10);
+        assert_eq!(m[1].time.as_ref().unwrap().hour, 4);
+        let iso = find_moments("{{< track \"2030-01-02T03:04:05.000Z\" >}}");
+        assert_eq!(iso.len(), 1);
+        assert_eq!(iso[0].time.as_ref().unwrap().minute, 4);
+        assert_eq!(iso[0].zone().unwrap().label, "UTC");
+    }
+
+    #[test]
+    fn ranges_need_a_connector() {
+        assert_eq!(find_ranges("from 10:30 AM to 1:00 PM UTC on June 4").len(), 1);
+        assert_eq!(find_ranges("between 9:00 and 9:45 CET").len(), 1);
+        let r = &find_ranges("window 23:40-01:15 UTC")[0];
+        assert!(r.from.zone().is_none());
+        assert_eq!(r.to.zone().unwrap().label, "UTC");
+        assert_eq!(
+            find_ranges("Oct 1, 2031, 11:00 PM - Oct 2, 2031, 01:00 AM (UTC)").len(),
+            1
+        );
+        assert!(find_ranges("alerts at 10:00 and 10:05").is_empty());
+        assert!(find_ranges("10:00 alert fired. 11:00 fixed").is_empty());
+    }
 
     #[test]
     fn iso_forms() {

@@ -81,9 +81,39 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
     ("HST", -600),
 ];
 
-/// Offset of a zone abbreviation, case-insensitive (`pst` → -08:00).
+/// Zone names spelled out, mapped to the abbreviation they stand for (taken literally,
+/// like abbreviations: "Eastern Standard Time" in June is still -05:00).
+const LONG_NAMES: &[(&str, &str)] = &[
+    ("EASTERN STANDARD TIME", "EST"),
+    ("EASTERN DAYLIGHT TIME", "EDT"),
+    ("EASTERN TIME", "EST"),
+    ("CENTRAL STANDARD TIME", "CST"),
+    ("CENTRAL DAYLIGHT TIME", "CDT"),
+    ("CENTRAL TIME", "CST"),
+    ("MOUNTAIN STANDARD TIME", "MST"),
+    ("MOUNTAIN DAYLIGHT TIME", "MDT"),
+    ("MOUNTAIN TIME", "MST"),
+    ("PACIFIC STANDARD TIME", "PST"),
+    ("PACIFIC DAYLIGHT TIME", "PDT"),
+    ("PACIFIC TIME", "PST"),
+    ("COORDINATED UNIVERSAL TIME", "UTC"),
+    ("GREENWICH MEAN TIME", "GMT"),
+    ("CENTRAL EUROPEAN TIME", "CET"),
+    ("CENTRAL EUROPEAN SUMMER TIME", "CEST"),
+    ("WEST AFRICA TIME", "WAT"),
+    ("EAST AFRICA TIME", "EAT"),
+    ("INDIA STANDARD TIME", "IST"),
+    ("INDIA TIME", "IST"),
+];
+
+/// Offset of a zone abbreviation or spelled-out name, case-insensitive (`pst` → -08:00).
 pub fn abbreviation(abbr: &str) -> Option<Offset> {
     let upper = abbr.trim().to_ascii_uppercase();
+    let upper = LONG_NAMES
+        .iter()
+        .find(|(long, _)| *long == upper)
+        .map(|(_, short)| short.to_string())
+        .unwrap_or(upper);
     ABBREVIATIONS
         .iter()
         .find(|(a, _)| *a == upper)
@@ -158,6 +188,8 @@ mod tests {
         assert_eq!(mins(abbreviation("IST").unwrap()), 330);
         assert_eq!(mins(abbreviation("CET").unwrap()), 60);
         assert!(abbreviation("XYZ").is_none());
+        assert_eq!(mins(abbreviation("Eastern Standard Time").unwrap()), -300);
+        assert_eq!(mins(abbreviation("pacific daylight time").unwrap()), -420);
     }
 
     #[test]

@@ -112,24 +112,9 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     }
     fs::create_dir_all(&staging).map_err(io_err(&staging))?;
 
-    // Create every folder once, then write files in parallel.
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(io_err(d))?;
-    }
-    let result = files.par_iter().try_for_each(|f| {
-        let target = staging.join(&f.path);
-        match &f.contents {
-            Contents::Bytes(b) => fs::write(&target, b).map_err(io_err(&target)),
-            Contents::Copy(src) => fs::copy(src, &target).map(|_| ()).map_err(io_err(src)),
-        }
-    });
-    if let Err(e) = result {
+    // Any failure from here to the swap removes the staging folder (a failed folder creation
+    // used to leave it behind), so the previous site is all that remains.
+    if let Err(e) = fill_staging(&staging, files) {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
@@ -156,6 +141,26 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         fs::remove_dir_all(&old).map_err(io_err(&old))?;
     }
     Ok(())
+}
+
+/// Create every folder once, then write the files in parallel.
+fn fill_staging(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(io_err(d))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let target = staging.join(&f.path);
+        match &f.contents {
+            Contents::Bytes(b) => fs::write(&target, b).map_err(io_err(&target)),
+            Contents::Copy(src) => fs::copy(src, &target).map(|_| ()).map_err(io_err(src)),
+        }
+    })
 }
 
 /// Atomically swap two existing paths (Linux `renameat2(RENAME_EXCHANGE)`).

@@ -105,8 +105,28 @@ impl Theme {
                 path: "templates".into(),
                 message: error_chain(&e),
             })?;
+        tera.set_escape_fn(escape_html);
         Ok(tera)
     }
+}
+
+/// Tera's default escaper also turns `/` into `&#x2F;`, which makes every relative URL in
+/// an attribute (`href="../../incidents/"`) unreadable in the page source and trips tools
+/// that read links without decoding entities. `/` needs no escaping in text or quoted
+/// attributes; the five characters that do are escaped here.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// tera errors nest the useful part; show the whole chain on one line.
@@ -119,4 +139,32 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_but_keeps_slashes() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a> ../../incidents/"#),
+            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt; ../../incidents/"
+        );
+    }
+
+    #[test]
+    fn templates_render_urls_unescaped_and_values_escaped() {
+        let theme = Theme::load(None).unwrap();
+        let mut tera = theme.tera().unwrap();
+        tera.add_raw_template("t.html", r#"<a href="{{ root }}x/">{{ v }}</a>"#)
+            .unwrap();
+        let mut cx = tera::Context::new();
+        cx.insert("root", "../../");
+        cx.insert("v", "<script>");
+        assert_eq!(
+            tera.render("t.html", &cx).unwrap(),
+            r#"<a href="../../x/">&lt;script&gt;</a>"#
+        );
+    }
 }

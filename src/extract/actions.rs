@@ -1,0 +1,202 @@
+//! Action items, lessons learned and contributing factors: the items listed under their
+//! headings or labels, one each.
+//!
+//! An item is a list item (sub-bullets belong to their parent), a table row, or a line of
+//! its own; "✅"-separated items on one line count separately. Sub-labels ("Improvements:",
+//! "Tasks:") group items and are not items; an introduction ending in ':' and closing
+//! remarks ("By implementing these measures...") are not items either.
+
+use super::sections::{Kind, Part};
+use crate::model::{ActionItem, Provenance, Record};
+use crate::parse::{LineKind, Outline};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:this post-?mortem|by implementing|overall|in conclusion|in summary|moving forward|on a lighter note|remember|we apologi[sz]e|if you have|sincerely|these measures|we aim|thank)")
+        .expect("regex")
+});
+static CHECK_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[✅✔☑]\u{FE0F}?").expect("regex"));
+
+/// Items listed in the parts of `kind`: (line, text, done).
+pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String, Option<bool>)> {
+    let mut idx: BTreeSet<usize> = BTreeSet::new();
+    let mut inline: Vec<(u32, String)> = Vec::new();
+    for p in parts.iter().filter(|p| p.kind == kind) {
+        idx.extend(p.body.iter().copied());
+        if let Some(t) = &p.inline {
+            inline.push((p.line, t.clone()));
+        }
+    }
+    // Lines that are themselves labels of another kind end nothing here, but are not items.
+    let other_labels: BTreeSet<usize> = parts
+        .iter()
+        .filter(|p| p.kind != kind)
+        .map(|p| p.label_index)
+        .collect();
+    let label_like = |t: &str| t.trim_end().ends_with(':');
+    let lines: Vec<usize> = idx
+        .into_iter()
+        .filter(|i| !other_labels.contains(i))
+        .filter(|i| {
+            let l = &outline.lines[*i];
+            match l.kind {
+                LineKind::Heading(_) | LineKind::Html => false,
+                LineKind::ListItem { first, .. } => first,
+                LineKind::TableRow { header } => !header,
+                LineKind::Code => looks_like_prose(&l.text),
+                _ => true,
+            }
+        })
+        .filter(|i| {
+            let t = outline.lines[*i].text.trim();
+            !t.is_empty() && !label_like(t) && !CLOSING.is_match(t) && t.chars().any(char::is_alphabetic)
+        })
+        .collect();
+    // Sub-bullets belong to their parent item; items under a group label count.
+    let included: BTreeSet<usize> = lines.iter().copied().collect();
+    let parent_is_item = |i: usize| -> bool {
+        let LineKind::ListItem { depth, .. } = outline.lines[i].kind else {
+            return false;
+        };
+        for j in (0..i).rev() {
+            match outline.lines[j].kind {
+                LineKind::ListItem {
+                    depth: d,
+                    first: true,
+                    ..
+                } if d < depth => return included.contains(&j),
+                LineKind::ListItem { .. } => continue,
+                _ => return false,
+            }
+        }
+        false
+    };
+    let mut out = Vec::new();
+    for (n, t) in inline {
+        if !label_like(&t) {
+            push_split(&mut out, n, &t, None);
+        }
+    }
+    for i in lines {
+        let l = &outline.lines[i];
+        if parent_is_item(i) {
+            continue;
+        }
+        let (text, done) = task_mark(&l.text);
+        push_split(&mut out, l.number, text, done);
+    }
+    out
+}
+
+fn push_split(out: &mut Vec<(u32, String, Option<bool>)>, line: u32, text: &str, done: Option<bool>) {
+    for piece in CHECK_SPLIT.split(text) {
+        let p = piece.trim().trim_start_matches(['•', '-', '*', '·']).trim();
+        if p.chars().any(char::is_alphabetic) {
+            out.push((line, p.to_string(), done));
+        }
+    }
+}
+
+fn task_mark(text: &str) -> (&str, Option<bool>) {
+    if let Some(rest) = text.strip_prefix("[x] ").or_else(|| text.strip_prefix("[X] ")) {
+        (rest, Some(true))
+    } else if let Some(rest) = text.strip_prefix("[ ] ") {
+        (rest, Some(false))
+    } else {
+        (text, None)
+    }
+}
+
+fn looks_like_prose(text: &str) -> bool {
+    text.trim().starts_with(|c: char| c.is_uppercase()) && text.split_whitespace().count() >= 4
+}
+
+/// Fill action items, lessons and contributing factors front matter left empty.
+pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
+    if record.action_items.is_empty() {
+        let found = items(outline, parts, Kind::Actions);
+        if let Some(first) = found.first() {
+            record.note("action_items", Provenance::text(first.0));
+        }
+        record.action_items = found
+            .into_iter()
+            .map(|(line, text, done)| ActionItem {
+                text,
+                done,
+                line: Some(line),
+            })
+            .collect();
+    }
+    for (kind, field) in [
+        (Kind::Lessons, "lessons"),
+        (Kind::Contributing, "contributing_factors"),
+    ] {
+        let target = if kind == Kind::Lessons {
+            &record.lessons
+        } else {
+            &record.contributing_factors
+        };
+        if !target.is_empty() {
+            continue;
+        }
+        let found = items(outline, parts, kind);
+        if let Some(first) = found.first() {
+            let p = Provenance::text(first.0);
+            let texts: Vec<String> = found.into_iter().map(|(_, t, _)| t).collect();
+            if kind == Kind::Lessons {
+                record.lessons = texts;
+            } else {
+                record.contributing_factors = texts;
+            }
+            record.note(field, p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::sections;
+    use crate::parse::markdown::render;
+
+    fn run(md: &str) -> Record {
+        let o = render(md, 1, &|_| None).outline;
+        let ps = sections::parts(&o);
+        let mut r = Record::default();
+        apply(&o, &ps, &mut r);
+        r
+    }
+
+    #[test]
+    fn grouped_lists_count_items_not_groups_or_sub_bullets() {
+        let r = run("## Corrective and Preventive Measures\n\nWe will do the following:\n\n- **Short term:**\n  - add an alarm\n    - page the on-call\n  - rotate keys\n- **Long term:**\n  - [x] retire the old proxy\n\n## Tasks\n\n1. write a runbook\n2. drill it\n\nBy implementing these measures we will be safer.\n\n## Lessons learned\n\n- caches lie\n");
+        let texts: Vec<&str> = r.action_items.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "add an alarm",
+                "rotate keys",
+                "retire the old proxy",
+                "write a runbook",
+                "drill it"
+            ]
+        );
+        assert_eq!(r.action_items[2].done, Some(true));
+        assert_eq!(r.lessons, vec!["caches lie"]);
+    }
+
+    #[test]
+    fn bare_lines_and_check_marks() {
+        let r = run("Preventative Measures:\n✅ Add a linter ✅ Pin versions ✅ Review changes\n\nContributing Factors\n- tired on-call\n- no staging\n");
+        assert_eq!(r.action_items.len(), 3);
+        assert_eq!(r.contributing_factors, vec!["tired on-call", "no staging"]);
+    }
+
+    #[test]
+    fn actions_taken_during_the_incident_are_not_action_items() {
+        let r = run("## Actions taken\n\n- restarted the pods\n");
+        assert!(r.action_items.is_empty());
+    }
+}

@@ -1,0 +1,432 @@
+//! Sections and labelled fields: where in a free-form postmortem each field is written.
+//!
+//! Postmortems label their parts in many ways: Markdown headings ("## Root Cause"), bold
+//! labels ("**Duration:** ..."), list items ("- Impact: ..."), or bare lines ("Timeline").
+//! This module finds those labels in the parse stage's [`Outline`] and returns [`Part`]s:
+//! the label's kind, its inline value and the lines it governs. It knows the vocabulary of
+//! labels, not how to read dates or impact; the field extractors do that.
+
+use crate::parse::{Line, LineKind, Outline};
+
+/// What a label announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Summary,
+    Duration,
+    Start,
+    End,
+    Date,
+    Timezone,
+    /// "Time to recovery", "Time to resolve": a stated duration.
+    RecoveryTime,
+    Impact,
+    RootCause,
+    Resolution,
+    Detection,
+    Timeline,
+    Actions,
+    Lessons,
+    Contributing,
+    Severity,
+    /// "Affected services: checkout, payments".
+    Services,
+    /// A part that ends the one before it but carries no field (Conclusion, Appendix...).
+    Other,
+}
+
+/// A labelled part of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub kind: Kind,
+    /// Index into `Outline::lines` of the label's line.
+    pub label_index: usize,
+    /// File line of the label.
+    pub line: u32,
+    /// The text after the label on its own line ("Duration: 2 hours" → "2 hours").
+    pub inline: Option<String>,
+    /// Indices of the lines the label governs (its section body or its sub-items).
+    pub body: Vec<usize>,
+    /// True for Markdown headings (the part runs to the next heading of its level).
+    pub heading: bool,
+    /// Title of the Markdown section the label sits in, lowercased.
+    pub in_section: String,
+}
+
+impl Part {
+    /// Inline value and body lines, one string per line.
+    pub fn texts<'a>(&'a self, outline: &'a Outline) -> impl Iterator<Item = (u32, &'a str)> + 'a {
+        self.inline
+            .as_deref()
+            .map(|t| (self.line, t))
+            .into_iter()
+            .chain(self.body.iter().map(|i| {
+                let l = &outline.lines[*i];
+                (l.number, l.text.as_str())
+            }))
+    }
+
+    /// All the part's text, joined with spaces.
+    pub fn text(&self, outline: &Outline) -> String {
+        self.texts(outline).map(|(_, t)| t).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Strip emoji, bullets, numbering and emphasis leftovers around a label.
+pub fn normalize_label(text: &str) -> String {
+    let t: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || "/-&'().,:;?".contains(*c))
+        .collect();
+    let t = t
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')');
+    let t = t.trim().trim_end_matches([':', '.', ' ']);
+    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The kind of a label, if it is one incidex knows.
+pub fn label_kind(label: &str) -> Option<Kind> {
+    let l = normalize_label(label);
+    if l.is_empty() || !l.starts_with(|c: char| c.is_alphabetic()) || l.split(' ').count() > 8 {
+        return None;
+    }
+    let has = |s: &str| l.contains(s);
+    let is = |opts: &[&str]| opts.contains(&l.as_str());
+    let kind = if has("timeline") || has("chronolog") || has("sequence of events") {
+        Kind::Timeline
+    } else if has("root cause") || is(&["cause", "causes", "cause analysis", "what caused it", "the cause"]) {
+        Kind::RootCause
+    } else if has("contributing") {
+        Kind::Contributing
+    } else if has("lesson")
+        || has("what went well")
+        || has("what went wrong")
+        || has("what went poorly")
+        || has("got lucky")
+        || has("takeaway")
+    {
+        Kind::Lessons
+    } else if (has("corrective")
+        || has("preventive")
+        || has("preventative")
+        || has("prevention")
+        || has("action item")
+        || has("action plan")
+        || has("follow-up")
+        || has("follow up")
+        || has("next steps")
+        || has("remediation")
+        || has("improvement")
+        || l.starts_with("task")
+        || l.starts_with("specific task")
+        || l.starts_with("todo"))
+        && !has("actions taken")
+    {
+        Kind::Actions
+    } else if has("impact") {
+        Kind::Impact
+    } else if is(&[
+        "duration",
+        "outage duration",
+        "incident duration",
+        "total duration",
+        "downtime",
+        "outage window",
+        "incident window",
+        "time window",
+        "total downtime",
+    ]) {
+        Kind::Duration
+    } else if is(&[
+        "start",
+        "start time",
+        "started",
+        "started at",
+        "start date",
+        "incident start",
+        "outage start",
+        "began",
+        "began at",
+        "start of incident",
+        "incident began",
+        "start time (utc)",
+        "impact started",
+        "outage started",
+        "outage began",
+    ]) {
+        Kind::Start
+    } else if is(&[
+        "end",
+        "end time",
+        "ended",
+        "ended at",
+        "end date",
+        "incident end",
+        "outage end",
+        "resolved at",
+        "end of incident",
+        "recovered at",
+        "end time (utc)",
+        "resolved",
+        "recovered",
+        "impact ended",
+        "outage ended",
+    ]) {
+        Kind::End
+    } else if has("time to recover")
+        || has("time to resol")
+        || has("time to mitigat")
+        || is(&["ttr", "mttr", "time to restore"])
+    {
+        Kind::RecoveryTime
+    } else if has("summary")
+        || has("overview")
+        || is(&[
+            "introduction",
+            "tl;dr",
+            "tldr",
+            "description",
+            "what happened",
+            "background",
+        ])
+    {
+        Kind::Summary
+    } else if has("resolution")
+        || has("mitigation")
+        || is(&[
+            "fix",
+            "the fix",
+            "how it was fixed",
+            "how the incident was resolved",
+            "recovery",
+        ])
+    {
+        Kind::Resolution
+    } else if has("detection") || has("issue detected") || has("how was the issue detected") {
+        Kind::Detection
+    } else if is(&[
+        "severity",
+        "sev",
+        "severity level",
+        "priority",
+        "incident severity",
+        "impact level",
+    ]) {
+        Kind::Severity
+    } else if is(&[
+        "services",
+        "affected services",
+        "services affected",
+        "affected systems",
+        "systems affected",
+        "affected components",
+        "components affected",
+        "components",
+    ]) {
+        Kind::Services
+    } else if is(&["timezone", "time zone", "time zone used"]) {
+        Kind::Timezone
+    } else if is(&[
+        "date",
+        "incident date",
+        "date of incident",
+        "date of the incident",
+        "when",
+    ]) {
+        Kind::Date
+    } else if is(&[
+        "conclusion",
+        "appendix",
+        "attendees",
+        "stats",
+        "statistics",
+        "references",
+        "glossary",
+        "acknowledgements",
+        "acknowledgments",
+        "related",
+        "metadata",
+        "closing",
+        "final thoughts",
+    ]) {
+        Kind::Other
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+/// Split "Label: value" (or a whole-line label) into kind and inline value.
+fn split_label(text: &str, whole_line_label: bool, list_item: bool) -> Option<(Kind, Option<String>)> {
+    let t = text
+        .trim()
+        .trim_start_matches(['•', '*', '-', '–', '·', '●', '▪'])
+        .trim();
+    if let Some(idx) = t.find(':') {
+        let (label, rest) = (&t[..idx], t[idx + 1..].trim());
+        // "10:05 AM: ..." is a timestamp, not a label.
+        if label.chars().any(|c| c.is_ascii_digit()) && label.len() < 4 {
+            return None;
+        }
+        if let Some(kind) = label_kind(label) {
+            let rest = rest.trim_start_matches(['*', '_']).trim();
+            // "**TIMELINE:** 🧐": decoration after the label is not a value.
+            let has_value = rest.chars().any(char::is_alphanumeric);
+            return Some((kind, has_value.then(|| rest.to_string())));
+        }
+    }
+    if whole_line_label || (!list_item && t.split_whitespace().count() <= 6) {
+        let words = normalize_label(t);
+        // A bare line is a label only when it is nothing but the label.
+        if !t.ends_with(['.', '!', '?']) || whole_line_label {
+            if let Some(kind) = label_kind(&words) {
+                return Some((kind, None));
+            }
+        }
+    }
+    None
+}
+
+fn list_depth(l: &Line) -> Option<u8> {
+    match l.kind {
+        LineKind::ListItem { depth, .. } => Some(depth),
+        _ => None,
+    }
+}
+
+/// Every labelled part of `outline`, in document order.
+pub fn parts(outline: &Outline) -> Vec<Part> {
+    let lines = &outline.lines;
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let in_section = line
+            .section
+            .and_then(|s| outline.sections.get(s))
+            .map(|s| s.title.to_lowercase())
+            .unwrap_or_default();
+        let found = match line.kind {
+            LineKind::Heading(_) => split_label(&line.text, true, false),
+            LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
+                split_label(&line.text, false, false)
+            }
+            LineKind::ListItem { first: true, .. } => split_label(&line.text, line.starts_bold, true),
+            LineKind::TableRow { header: false } if line.cells.len() == 2 => {
+                label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
+            }
+            _ => None,
+        };
+        let Some((kind, inline)) = found else { continue };
+        let mut body = Vec::new();
+        let heading = matches!(line.kind, LineKind::Heading(_)) && inline.is_none();
+        if let LineKind::Heading(level) = line.kind {
+            if inline.is_none() {
+                for (j, l) in lines.iter().enumerate().skip(i + 1) {
+                    if matches!(l.kind, LineKind::Heading(lv) if lv <= level) {
+                        break;
+                    }
+                    body.push(j);
+                }
+            }
+        } else if let Some(depth) = list_depth(line) {
+            // Sub-items (and continuation lines) of this item.
+            for (j, l) in lines.iter().enumerate().skip(i + 1) {
+                match l.kind {
+                    LineKind::ListItem { depth: d, first, .. } if d > depth || (d == depth && !first) => {
+                        body.push(j)
+                    }
+                    _ => break,
+                }
+            }
+            if body.is_empty() && inline.is_none() {
+                body = paragraph_body(outline, i);
+            }
+        } else if inline.is_none() {
+            body = paragraph_body(outline, i);
+        }
+        out.push(Part {
+            kind,
+            label_index: i,
+            line: line.number,
+            inline,
+            body,
+            heading,
+            in_section,
+        });
+    }
+    out
+}
+
+/// Lines after a bare or bold label, up to the next heading or the next known label.
+fn paragraph_body(outline: &Outline, i: usize) -> Vec<usize> {
+    let mut body = Vec::new();
+    for (j, l) in outline.lines.iter().enumerate().skip(i + 1) {
+        if matches!(l.kind, LineKind::Heading(_)) {
+            break;
+        }
+        let is_label = match l.kind {
+            LineKind::Paragraph | LineKind::BlockQuote => split_label(&l.text, false, false).is_some(),
+            _ => false,
+        };
+        if is_label {
+            break;
+        }
+        body.push(j);
+    }
+    body
+}
+
+/// The parts of one kind.
+pub fn of_kind(parts: &[Part], kind: Kind) -> impl Iterator<Item = &Part> {
+    parts.iter().filter(move |p| p.kind == kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::markdown::render;
+
+    fn outline(md: &str) -> Outline {
+        render(md, 1, &|_| None).outline
+    }
+
+    #[test]
+    fn label_vocabulary() {
+        assert_eq!(label_kind("📜 Timeline"), Some(Kind::Timeline));
+        assert_eq!(label_kind("Root Cause and Resolution:"), Some(Kind::RootCause));
+        assert_eq!(
+            label_kind("Corrective and Preventative Measures"),
+            Some(Kind::Actions)
+        );
+        assert_eq!(label_kind("Actions Taken"), None);
+        assert_eq!(label_kind("•  Duration"), Some(Kind::Duration));
+        assert_eq!(label_kind("Time to recovery"), Some(Kind::RecoveryTime));
+        assert_eq!(label_kind("14:30 UTC - Incident Resolution"), None);
+        assert_eq!(label_kind("What went well"), Some(Kind::Lessons));
+    }
+
+    #[test]
+    fn headings_bold_labels_list_items_and_bare_lines() {
+        let o = outline(
+            "# Cache stampede\n\n**Duration:** 40 minutes\n\n- Impact:\n  - about 12% of users\n- Root Cause: a bad key\n\nTimeline\n09:00 first alert\n09:40 fixed\nLessons learned:\nkeep caches warm\n\n## Action items\n\n- add jitter\n- add a test\n",
+        );
+        let ps = parts(&o);
+        let kinds: Vec<Kind> = ps.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::Duration,
+                Kind::Impact,
+                Kind::RootCause,
+                Kind::Timeline,
+                Kind::Lessons,
+                Kind::Actions
+            ]
+        );
+        assert_eq!(ps[0].inline.as_deref(), Some("40 minutes"));
+        assert_eq!(ps[1].text(&o), "about 12% of users");
+        assert_eq!(ps[2].inline.as_deref(), Some("a bad key"));
+        assert_eq!(ps[3].body.len(), 2, "timeline stops at the next label");
+        assert_eq!(ps[5].body.len(), 2);
+        assert!(ps[5].heading);
+    }
+}
