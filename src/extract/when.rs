@@ -496,7 +496,11 @@ pub fn ranges_among(text: &str, moments: &[Moment]) -> Vec<Range> {
         if a.time.is_none() || b.time.is_none() {
             continue;
         }
-        let gap = &text[a.end..b.start];
+        // Moments can overlap once a zone after a date has extended one (found by fuzzing:
+        // "08:15:00+0124-03-02 09:40 UTC"); overlapping moments are not a range.
+        let Some(gap) = text.get(a.end..b.start) else {
+            continue;
+        };
         if RANGE_GAP.is_match(gap) {
             // "between X and Y" needs "between"; a bare "and" joins lists, not ranges.
             let bare_and = gap.trim().eq_ignore_ascii_case("and");
@@ -526,6 +530,14 @@ pub fn instant(date: Date, t: &TimeHit, zone: Option<&Zone>) -> Option<When> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlapping_moments_are_not_a_range() {
+        // Regression (fuzzing): this used to panic slicing text[a.end..b.start].
+        let text = "start: 2023-03-02T08:15:00+0124-03-02 09:40 UTC";
+        let _ = find_ranges(text);
+        let _ = find_moments(text);
+    }
 
     #[test]
     fn dates_in_many_spellings() {
