@@ -36,6 +36,8 @@ fn incidex(dir: &Path, args: &[&str]) -> Output {
     out
 }
 
+/// Build the site (must succeed), then check the same archive: check must run to the end
+/// (exit 0 or 1, never 2 or a crash) on every hostile input too.
 fn build(dir: &Path) -> Output {
     let out = incidex(dir, &["build", "--content", "content", "--output", "public"]);
     assert_eq!(
@@ -43,6 +45,13 @@ fn build(dir: &Path) -> Output {
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    // The human format does the most with the file (source excerpts, carets).
+    let checked = incidex(dir, &["check", "content"]);
+    assert!(
+        matches!(checked.status.code(), Some(0 | 1)),
+        "check: {}",
+        String::from_utf8_lossy(&checked.stderr)
     );
     out
 }

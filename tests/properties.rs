@@ -88,10 +88,7 @@ proptest! {
     }
 
     /// Extraction's contract: an end before the start is never silently kept.
-    /// Needs `end-before-start` from the text-extraction work (branch `extract`); run with
-    /// `cargo test -- --ignored` until that lands.
     #[test]
-    #[ignore = "end-before-start is emitted by the extract branch; un-ignore after merging it"]
     fn end_is_after_start_or_reported(
         start in "20[0-9]{2}-0[1-9]-1[0-9]( [0-2][0-9]:[0-5][0-9])?",
         end in "20[0-9]{2}-0[1-9]-1[0-9]( [0-2][0-9]:[0-5][0-9])?",

@@ -130,3 +130,14 @@ fn title_falls_back_to_a_postmortem_line() {
     let (r, _) = run("Course boilerplate line\nSome long explanation of what a postmortem is and why we write them at all.\n\nPostmortem: The Day the Cron Stopped\n");
     assert_eq!(r.title.as_deref(), Some("Postmortem: The Day the Cron Stopped"));
 }
+
+#[test]
+fn date_only_end_before_start_is_reported() {
+    // Found by tests/properties.rs: two bare dates in the wrong order passed silently.
+    let (r, d) = run("---\nstart: 2031-05-05\nend: 2031-05-01\n---\n# Outage\n");
+    assert!(r.duration_minutes.is_none());
+    let e = d.iter().find(|d| d.code == "end-before-start").expect("reported");
+    assert_eq!(e.line, Some(3));
+    let (_, d) = run("---\nstart: 2031-05-01\nend: 2031-05-05\n---\n# Outage\n");
+    assert!(!codes(&d).contains(&"end-before-start"));
+}

@@ -416,7 +416,11 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
         match (d, t) {
             (Some(d), _) => {
                 if let Some((_, None, Some(t))) = items.get(i + 1) {
-                    if DATE_TIME_GAP.is_match(&text[d.end..t.start]) {
+                    // Hits may overlap (fuzzing: "08:15:00+0124-03-02"); then they do not pair.
+                    if text
+                        .get(d.end..t.start)
+                        .is_some_and(|g| DATE_TIME_GAP.is_match(g))
+                    {
                         out.push(Moment {
                             start: d.start,
                             end: t.end,
@@ -436,7 +440,10 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
             }
             (None, Some(t)) => {
                 if let Some((_, Some(d), None)) = items.get(i + 1) {
-                    if TIME_DATE_GAP.is_match(&text[t.end..d.start]) {
+                    if text
+                        .get(t.end..d.start)
+                        .is_some_and(|g| TIME_DATE_GAP.is_match(g))
+                    {
                         out.push(Moment {
                             start: t.start,
                             end: d.end,
@@ -462,7 +469,7 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
     for m in &mut out {
         if let (Some(t), Some(d)) = (&mut m.time, &m.date) {
             if t.zone.is_none() && d.end == m.end {
-                if let Some((z, len)) = zone_after(&text[m.end..]) {
+                if let Some((z, len)) = text.get(m.end..).and_then(zone_after) {
                     t.zone = Some(z);
                     m.end += len;
                 }
@@ -496,7 +503,11 @@ pub fn ranges_among(text: &str, moments: &[Moment]) -> Vec<Range> {
         if a.time.is_none() || b.time.is_none() {
             continue;
         }
-        let gap = &text[a.end..b.start];
+        // Moments can overlap once a zone after a date has extended one (found by fuzzing:
+        // "08:15:00+0124-03-02 09:40 UTC"); overlapping moments are not a range.
+        let Some(gap) = text.get(a.end..b.start) else {
+            continue;
+        };
         if RANGE_GAP.is_match(gap) {
             // "between X and Y" needs "between"; a bare "and" joins lists, not ranges.
             let bare_and = gap.trim().eq_ignore_ascii_case("and");
@@ -526,6 +537,18 @@ pub fn instant(date: Date, t: &TimeHit, zone: Option<&Zone>) -> Option<When> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlapping_moments_are_not_a_range() {
+        // Regression (fuzzing): this used to panic slicing text[a.end..b.start].
+        for text in [
+            "start: 2023-03-02T08:15:00+0124-03-02 09:40 UTC",
+            "|02T08:15:00+0124-03-02 09:40 UTC",
+        ] {
+            let _ = find_ranges(text);
+            let _ = find_moments(text);
+        }
+    }
 
     #[test]
     fn dates_in_many_spellings() {

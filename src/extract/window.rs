@@ -520,6 +520,20 @@ pub fn apply(
                 }
             }
         }
+        // A bare date on either side still orders by calendar day (found by the property
+        // test in tests/properties.rs: `end: 2000-01-10` before `start: 2020-01-10` passed).
+        (Some(s), Some(e)) if e.datetime.date() < s.datetime.date() => {
+            let line = record.provenance_of("end").and_then(|p| p.line);
+            let mut d = Diagnostic::warning(
+                "end-before-start",
+                path,
+                format!("end {e} is before start {s}; no duration computed"),
+            );
+            if let Some(l) = line {
+                d = d.at_line(l);
+            }
+            diags.push(d);
+        }
         _ => {
             if record.duration_minutes.is_none() {
                 if let Some(m) = record.stated_duration_minutes {
