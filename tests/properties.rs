@@ -65,7 +65,12 @@ fn markdownish() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI deterministic; the fuzzer (fuzz/) is where new inputs are explored.
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x1dec_5eed),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
@@ -102,8 +107,15 @@ proptest! {
         };
         if let Some((record, diags, _)) = run(doc.as_bytes()) {
             if let (Some(s), Some(e)) = (record.start, record.end) {
-                prop_assert!(
+                // A date-only value means "some time that day": compare at day precision.
+                let day_precision = s.date_only || e.date_only;
+                let in_order = if day_precision {
+                    e.datetime.date() >= s.datetime.date()
+                } else {
                     e.epoch_seconds() >= s.epoch_seconds()
+                };
+                prop_assert!(
+                    in_order
                         || diags.iter().any(|d| d.code == "end-before-start"),
                     "end {e} before start {s} with no diagnostic"
                 );

@@ -208,9 +208,27 @@ impl Svg {
         );
     }
 
+    /// One row of swatches under the plot. Entries that would run past the right edge are
+    /// not drawn half-clipped: the row ends with "+N more" (the data table lists them all).
     pub fn legend(&mut self, entries: &[(String, String)]) {
+        let width = |name: &str| 22.0 + name.chars().count() as f64 * 6.6;
+        let more_width = 70.0;
         let mut x = LEFT;
-        for (class, name) in entries {
+        for (i, (class, name)) in entries.iter().enumerate() {
+            let rest = entries.len() - i;
+            let room = if rest > 1 {
+                W - RIGHT - more_width
+            } else {
+                W - RIGHT
+            };
+            if x + width(name) > room {
+                let _ = write!(
+                    self.out,
+                    "<text class=\"legend legend-more\" x=\"{x:.1}\" y=\"{:.1}\">+{rest} more</text>",
+                    H - 7.0
+                );
+                return;
+            }
             let _ = write!(
                 self.out,
                 "<rect class=\"legend-swatch {class}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\"/>\
@@ -220,7 +238,7 @@ impl Svg {
                 H - 7.0,
                 xml_escape(name)
             );
-            x += 22.0 + name.chars().count() as f64 * 6.6;
+            x += width(name);
         }
     }
 }
@@ -228,6 +246,22 @@ impl Svg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_legend_ends_in_a_count_instead_of_running_off_the_chart() {
+        let entries: Vec<(String, String)> = (0..13)
+            .map(|i| (format!("c{i}"), format!("Category name {i}")))
+            .collect();
+        let mut svg = Svg { out: String::new() };
+        svg.legend(&entries);
+        let drawn = svg.out.matches("legend-swatch").count();
+        assert!(drawn > 0 && drawn < 13, "{drawn}");
+        assert!(svg.out.contains(&format!("+{} more", 13 - drawn)), "{}", svg.out);
+        let mut short = Svg { out: String::new() };
+        short.legend(&entries[..2]);
+        assert_eq!(short.out.matches("legend-swatch").count(), 2);
+        assert!(!short.out.contains("more"));
+    }
 
     #[test]
     fn nice_ticks_cover_the_maximum() {
