@@ -520,3 +520,60 @@ fn the_command_prints_its_address_and_stops_on_ctrl_c() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn the_search_api_answers_from_tantivy_filters_and_refuses_bad_parameters() {
+    let s = start();
+    // The served search page is told to use the API.
+    let page = get(s.addr, "/search/");
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("<meta name=\"incidex-search-api\" content=\"/api/search\">"));
+
+    let r = get(s.addr, "/api/search?q=worker+pool");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let urls: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls.first(),
+        Some(&"incidents/2024-03-02-queue-backlog/"),
+        "{}",
+        r.body
+    );
+    assert!(v["total"].as_u64().unwrap() >= 1);
+
+    // A filter that excludes the match empties the result.
+    let r = get(s.addr, "/api/search?q=worker+pool&since=2030-01-01");
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], 0, "{}", r.body);
+
+    for bad in [
+        "/api/search",
+        "/api/search?q=x&sort=loudest",
+        "/api/search?q=x&limit=0",
+        "/api/search?q=x&since=yesterday",
+        "/api/search?q=x&nonsense=1",
+    ] {
+        let r = get(s.addr, bad);
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert!(!v["error"].as_str().unwrap().is_empty(), "{bad}");
+    }
+
+    // An edit is searchable after the rebuild.
+    let mut events = Events::open(s.addr);
+    let path = s.content().join(DNS);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nThe zebracorn runbook was missing.\n")).unwrap();
+    events.wait_for("event: reload");
+    let r = get(s.addr, "/api/search?q=zebracorn");
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], 1, "{}", r.body);
+}

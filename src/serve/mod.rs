@@ -10,6 +10,7 @@
 pub mod overlay;
 pub mod rebuild;
 pub mod reload;
+pub mod search_api;
 pub mod server;
 pub mod snapshot;
 pub mod watch;
@@ -144,6 +145,7 @@ impl Serve {
 
         let config = rebuilder.config();
         let sources = rebuilder.sources();
+        let sources_for_search = &sources.clone();
         let watched = watch::Watched::new(
             &sources.content,
             config.and_then(|c| c.theme.as_deref()),
@@ -161,6 +163,7 @@ impl Serve {
         let state = server::AppState {
             site: site_rx,
             shutdown: shutdown_rx,
+            search: Arc::new(search_api::SearchApi::new(sources_for_search)),
         };
         let result = runtime.block_on(async move {
             listener.set_nonblocking(true)?;

@@ -26,6 +26,8 @@ pub struct AppState {
     pub site: watch::Receiver<Arc<Snapshot>>,
     /// Flips to `true` on shutdown, ending event streams.
     pub shutdown: watch::Receiver<bool>,
+    /// `/api/search`: the tantivy index over the same content.
+    pub search: Arc<super::search_api::SearchApi>,
 }
 
 /// All routes. Endpoints go before the fallback, which serves the site.
@@ -33,7 +35,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(reload::EVENTS_PATH, get(events))
         .route(reload::SCRIPT_PATH, get(script))
-        // Further endpoints (e.g. `.route("/api/search", get(search::handler))`) go here.
+        .route(super::search_api::PATH, get(search))
         .fallback(site_file)
         .with_state(state)
         .layer(CompressionLayer::new())
@@ -41,6 +43,40 @@ pub fn router(state: AppState) -> Router {
 
 async fn events(State(state): State<AppState>) -> impl IntoResponse {
     reload::events(state.site.clone(), state.shutdown.clone())
+}
+
+/// `GET /api/search?q=&category=&service=&severity=&year=&since=&until=&sort=&limit=`.
+async fn search(
+    State(state): State<AppState>,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let json = |status: StatusCode, body: String| {
+        (
+            status,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response()
+    };
+    let error =
+        |status: StatusCode, msg: String| json(status, serde_json::json!({ "error": msg }).to_string());
+    let req = match super::search_api::request(&params) {
+        Ok(r) => r,
+        Err(bad) => return error(StatusCode::BAD_REQUEST, bad.0),
+    };
+    let generation = state.site.borrow().generation.clone();
+    let api = state.search.clone();
+    match tokio::task::spawn_blocking(move || api.search(&generation, &req)).await {
+        Ok(Ok(answer)) => match serde_json::to_string(&answer) {
+            Ok(body) => json(StatusCode::OK, body),
+            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        },
+        Ok(Err(msg)) => error(StatusCode::INTERNAL_SERVER_ERROR, msg),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
 }
 
 async fn script() -> impl IntoResponse {
@@ -126,6 +162,8 @@ fn snapshot_resolve(site: &Snapshot, raw: &str) -> Resolved {
 /// The reload script tag and the overlay (when up), added to every HTML page.
 fn page_extras(site: &Snapshot) -> String {
     let mut s = site.overlay.clone().unwrap_or_default();
+    // Tells the search page to ask `/api/search` (tantivy) before the static index.
+    s.push_str(super::search_api::META_TAG);
     s.push_str(&reload::script_tag(&site.generation));
     s
 }
