@@ -204,6 +204,27 @@ fn fallback_slug(stem: &str, rel: &str) -> String {
     format!("incident-{:08x}", h as u32)
 }
 
+/// Resolve the relative `path` against `dir` (both `/`-separated, relative to the content
+/// folder): `("2023", "../img/a.png")` → `"img/a.png"`. `None` when it climbs above the
+/// content folder. Shared by link rewriting here and link checking in `check`.
+pub fn join_relative(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// Relative links in a postmortem are relative to its folder in content/; the page lives at
 /// `incidents/<slug>/`. Links to other postmortems go to their pages, links to other files
 /// to their copy under `files/`.
@@ -223,21 +244,7 @@ fn rewrite_link(dir: &str, dest: &str) -> Option<String> {
     }
     let split_at = dest.find(['#', '?']).unwrap_or(dest.len());
     let (path, suffix) = dest.split_at(split_at);
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
+    let joined = join_relative(dir, path)?;
     if discover::is_markdown(Path::new(&joined)) {
         let stem = joined.rsplit('/').next().unwrap_or(&joined);
         let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);

@@ -73,21 +73,7 @@ fn decode(s: &str) -> String {
 /// Resolve `path` (already decoded) against the folder `dir` of the linking file.
 /// `None` when it climbs above the content folder.
 fn resolve(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    crate::site::join_relative(dir, path)
 }
 
 /// Check every link and image of `doc`. `lines` is the file's text by line (for columns),
