@@ -300,15 +300,7 @@ pub fn render_site_incremental(
     pages.dedup();
     let sitemap = exports::sitemap(config, pages.iter().map(String::as_str));
     files.push(OutputFile::text("sitemap.xml", sitemap));
-    files.push(OutputFile::text(
-        "archive.json",
-        exports::archive_json(archive, config),
-    ));
-    files.push(OutputFile::text(
-        "incidents.csv",
-        exports::incidents_csv(archive, config),
-    ));
-    files.push(OutputFile::text("feed.xml", exports::atom_feed(archive, config)));
+    files.extend(data_exports(archive, config));
     files.extend(theme.statics.iter().cloned());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -319,6 +311,15 @@ fn base_path(base_url: &str) -> String {
     let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
     let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
     format!("{}/", path.trim_end_matches('/'))
+}
+
+/// The archive's data exports: `archive.json`, `incidents.csv` and the Atom feed.
+fn data_exports(archive: &Archive, config: &Config) -> [OutputFile; 3] {
+    [
+        OutputFile::text("archive.json", exports::archive_json(archive, config)),
+        OutputFile::text("incidents.csv", exports::incidents_csv(archive, config)),
+        OutputFile::text("feed.xml", exports::atom_feed(archive, config)),
+    ]
 }
 
 /// Only what the archive views add to a build: groups, trends, similar incidents, the
@@ -340,15 +341,7 @@ pub fn archive_views_only(
     let trends = crate::archive::trends::Trends::new(archive);
     let similar = crate::archive::similar::similar(archive, &groups);
     let mut files = pages::archive_pages(archive, &groups, &trends, &rows, &site, &tera, config)?;
-    files.push(OutputFile::text(
-        "archive.json",
-        exports::archive_json(archive, config),
-    ));
-    files.push(OutputFile::text(
-        "incidents.csv",
-        exports::incidents_csv(archive, config),
-    ));
-    files.push(OutputFile::text("feed.xml", exports::atom_feed(archive, config)));
+    files.extend(data_exports(archive, config));
     files.push(OutputFile::text(
         "sitemap.xml",
         exports::sitemap(config, files.iter().map(|f| f.path.as_str())),
