@@ -167,9 +167,7 @@ fn short_fields(
     for kind in [Kind::Timezone, Kind::Duration, Kind::Date] {
         for p in sections::of_kind(parts, kind) {
             if let Some(v) = &p.inline {
-                if let Some(tok) =
-                    placeholder::find_token(v).or(placeholder::is_placeholder(v).then_some(v.as_str()))
-                {
+                if let Some(tok) = placeholder::placeholder_in(v) {
                     diags.push(
                         Diagnostic::warning(
                             "placeholder",

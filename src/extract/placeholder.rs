@@ -46,6 +46,12 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// The placeholder in `text`: a template token inside it, or the whole value when the
+/// value itself is one (`TBD`). `None` for real values.
+pub fn placeholder_in(text: &str) -> Option<&str> {
+    find_token(text).or_else(|| is_placeholder(text).then_some(text))
+}
+
 /// The first placeholder token written in `text` ("[Timestamp]", "XX:XX", "HH:mm").
 pub fn find_token(text: &str) -> Option<&str> {
     TOKEN.find(text).map(|m| m.as_str())

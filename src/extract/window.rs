@@ -208,9 +208,7 @@ pub fn apply(
             let Some((line, text)) = p.texts(outline).find(|(_, t)| !t.trim().is_empty()) else {
                 continue;
             };
-            if let Some(tok) =
-                placeholder::find_token(text).or_else(|| placeholder::is_placeholder(text).then_some(text))
-            {
+            if let Some(tok) = placeholder::placeholder_in(text) {
                 diags.push(
                     Diagnostic::warning(
                         "placeholder",
@@ -481,16 +479,7 @@ pub fn apply(
         (Some(s), Some(e)) if !s.date_only && !e.date_only => {
             let mins = s.minutes_until(&e);
             if mins < 0 {
-                let line = record.provenance_of("end").and_then(|p| p.line);
-                let mut d = Diagnostic::warning(
-                    "end-before-start",
-                    path,
-                    format!("end {e} is before start {s}; no duration computed"),
-                );
-                if let Some(l) = line {
-                    d = d.at_line(l);
-                }
-                diags.push(d);
+                diags.push(end_before_start(record, path, &s, &e));
             } else {
                 record.duration_minutes = Some(mins);
                 record.note("duration_minutes", Provenance::derived());
@@ -523,16 +512,7 @@ pub fn apply(
         // A bare date on either side still orders by calendar day (found by the property
         // test in tests/properties.rs: `end: 2000-01-10` before `start: 2020-01-10` passed).
         (Some(s), Some(e)) if e.datetime.date() < s.datetime.date() => {
-            let line = record.provenance_of("end").and_then(|p| p.line);
-            let mut d = Diagnostic::warning(
-                "end-before-start",
-                path,
-                format!("end {e} is before start {s}; no duration computed"),
-            );
-            if let Some(l) = line {
-                d = d.at_line(l);
-            }
-            diags.push(d);
+            diags.push(end_before_start(record, path, &s, &e));
         }
         _ => {
             if record.duration_minutes.is_none() {
@@ -736,6 +716,19 @@ pub fn stated_duration(outline: &Outline, parts: &[Part]) -> Option<(i64, u32, S
         }
     }
     None
+}
+
+/// The `end-before-start` warning, on the line the end was read from.
+fn end_before_start(record: &Record, path: &str, s: &When, e: &When) -> Diagnostic {
+    let d = Diagnostic::warning(
+        "end-before-start",
+        path,
+        format!("end {e} is before start {s}; no duration computed"),
+    );
+    match record.provenance_of("end").and_then(|p| p.line) {
+        Some(l) => d.at_line(l),
+        None => d,
+    }
 }
 
 #[cfg(test)]
