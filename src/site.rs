@@ -269,6 +269,8 @@ pub struct BuildReport {
     pub drafts_skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Wall time of each stage, in order (`build -v` prints them).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Build the site: load, render, and swap the output in atomically.
@@ -282,15 +284,26 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
             });
         }
     }
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        let now = Instant::now();
+        stages.push((name, now - lap));
+        lap = now;
+    };
     let config = opts.load.config;
     let theme = Theme::load(config.theme.as_deref())?;
     let loaded = load(opts.content, &opts.load)?;
+    stage("load (discover, parse, extract, archive)");
     let files = site_files(&loaded, &theme, config)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    stage("render (pages, charts, exports)");
     let mut files = files;
     files.extend(index_for_search(opts, &loaded.archive)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    stage("search (tantivy, static index)");
     output::write_site(opts.output, &files)?;
+    stage("write");
     Ok(BuildReport {
         postmortems: loaded.archive.len(),
         pages,
@@ -298,6 +311,7 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
         drafts_skipped: loaded.drafts_skipped,
         diagnostics: loaded.diagnostics,
         elapsed: started.elapsed(),
+        stages,
     })
 }
 

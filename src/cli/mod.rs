@@ -236,6 +236,9 @@ fn build(
                 report.assets,
                 content.display()
             );
+            for (name, took) in &report.stages {
+                eprintln!("  {:>8.3} s  {name}", took.as_secs_f64());
+            }
         }
     }
     if strict && errors > 0 {
