@@ -6,6 +6,7 @@
 //! "Tasks:") group items and are not items; an introduction ending in ':' and closing
 //! remarks ("By implementing these measures...") are not items either.
 
+use super::pattern;
 use super::sections::{Kind, Part};
 use crate::model::{ActionItem, Provenance, Record};
 use crate::parse::{LineKind, Outline};
@@ -14,10 +15,11 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:this post-?mortem|by implementing|overall|in conclusion|in summary|moving forward|on a lighter note|remember|we apologi[sz]e|if you have|sincerely|these measures|we aim|thank)")
-        .expect("regex")
+    pattern(
+        r"(?i)^(?:this post-?mortem|by implementing|overall|in conclusion|in summary|moving forward|on a lighter note|remember|we apologi[sz]e|if you have|sincerely|these measures|we aim|thank)",
+    )
 });
-static CHECK_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[✅✔☑]\u{FE0F}?").expect("regex"));
+static CHECK_SPLIT: LazyLock<Regex> = LazyLock::new(|| pattern(r"[✅✔☑]\u{FE0F}?"));
 
 /// Items listed in the parts of `kind`: (line, text, done).
 pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String, Option<bool>)> {

@@ -5,6 +5,7 @@
 //! traffic" means 100. The Impact field is read first, then the rest of the prose; the
 //! timeline, action items and lessons are not impact statements.
 
+use super::pattern;
 use super::sections::{self, Kind, Part};
 use crate::model::{Provenance, Record};
 use crate::parse::{LineKind, Outline};
@@ -15,21 +16,24 @@ use std::sync::LazyLock;
 const WHO: &str = r"(?:users?|customers?|clients?|visitors?|subscribers?|players?|members?|traffic|requests?|sessions?|merchants?|tenants?|shoppers?|buyers?|people|players?)";
 
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    pattern(&format!(
         r"(?i)\b(\d{{1,3}}(?:\.\d+)?)\s*(?:%|\s+percent\b)((?:\s+[\w'’-]+){{0,5}}?\s+(?:of\s+)?(?:[\w'’-]+\s+)?{WHO}\b)?"
     ))
-    .expect("regex")
 });
 static AFFECTING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:affect\w*|impact\w*)\s+(?:approximately\s+|about\s+|around\s+|roughly\s+|nearly\s+|over\s+)?$").expect("regex")
+    pattern(
+        r"(?i)\b(?:affect\w*|impact\w*)\s+(?:approximately\s+|about\s+|around\s+|roughly\s+|nearly\s+|over\s+)?$",
+    )
 });
 static ALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all|every)\s+(?:of\s+)?(?:our\s+|the\s+)?(?:users?|customers?|visitors?|(?:inbound\s+|incoming\s+)?traffic)\b")
-        .expect("regex")
+    pattern(
+        r"(?i)\b(?:all|every)\s+(?:of\s+)?(?:our\s+|the\s+)?(?:users?|customers?|visitors?|(?:inbound\s+|incoming\s+)?traffic)\b",
+    )
 });
 static USERS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|million)?\s+(?:active\s+|unique\s+|registered\s+)?(?:users|customers|subscribers)\b")
-        .expect("regex")
+    pattern(
+        r"(?i)\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|million)?\s+(?:active\s+|unique\s+|registered\s+)?(?:users|customers|subscribers)\b",
+    )
 });
 
 /// A percent of users stated in `text`.

@@ -3,6 +3,7 @@
 //! A placeholder is never a value. This module recognises them, in front matter values and
 //! in the text, so extractors can skip them and report a `placeholder` warning.
 
+use super::pattern;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -40,10 +41,9 @@ pub fn is_placeholder(value: &str) -> bool {
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?i)\[[^\]\[]{0,40}\b(?:timestamp|time|date|datetime|timezone|time zone|duration|specify|insert|fill in|tbd|percent(?:age)?|number)\b[^\]\[]{0,40}\]|\b(?:XX|HH):(?:XX|MM|mm)\b|\bYYYY-MM-DD\b|\bHH:mm\b|<(?:date|time|timestamp)>",
     )
-    .expect("regex")
 });
 
 /// The placeholder in `text`: a template token inside it, or the whole value when the

@@ -8,6 +8,7 @@
 //! scores, because "a misconfigured load balancer" is a load-balancer incident.
 
 use super::impact::first_sentence;
+use super::pattern;
 use super::sections::{self, Kind, Part};
 use crate::config::Category;
 use crate::model::{Provenance, Record};
@@ -100,8 +101,9 @@ pub fn categorize(taxonomy: &[Category], text: &str) -> Option<String> {
 }
 
 static CAUSE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:root cause|caused by|was caused|due to|because of|stemmed from|traced (?:back )?to|the cause|resulted from|related to)\b")
-        .expect("regex")
+    pattern(
+        r"(?i)\b(?:root cause|caused by|was caused|due to|because of|stemmed from|traced (?:back )?to|the cause|resulted from|related to)\b",
+    )
 });
 
 /// Fill root cause fields front matter left empty.

@@ -7,6 +7,7 @@
 //! it, and a clock that jumps back by many hours means the next day. Approximate times
 //! ("~5:00 PM") are kept; partial ones ("14:??") are events without an instant.
 
+use super::pattern;
 use super::placeholder;
 use super::sections::{self, Kind, Part};
 use super::when::{self, Moment};
@@ -21,10 +22,11 @@ use std::sync::LazyLock;
 /// Text allowed before an event's time: bullets, brackets, "~", or a question label
 /// ("When was the issue detected: 2030-...").
 static LEAD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s•*·\-–\[(~#|>]*(?:[A-Za-z][^:]{0,60}:\s*)?[\s\[(~]*$").expect("regex"));
+    LazyLock::new(|| pattern(r"^[\s•*·\-–\[(~#|>]*(?:[A-Za-z][^:]{0,60}:\s*)?[\s\[(~]*$"));
 static STATUS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s*_]*(update|resolved|investigating|identified|monitoring|mitigated|postmortem|completed|scheduled)\b")
-        .expect("regex")
+    pattern(
+        r"(?i)^[\s*_]*(update|resolved|investigating|identified|monitoring|mitigated|postmortem|completed|scheduled)\b",
+    )
 });
 
 /// The moment an event line starts with, if it does.

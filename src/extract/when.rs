@@ -3,6 +3,7 @@
 //!
 //! Every parser here returns `None` rather than guess.
 
+use super::pattern;
 use super::zone::{self, Zone};
 use crate::model::When;
 use jiff::civil::{Date, DateTime};
@@ -133,33 +134,26 @@ impl Moment {
 
 const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
 
-static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:\b|T)").expect("regex"));
+static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:\b|T)"));
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    pattern(&format!(
         r"(?i)\b{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}})\b)?"
     ))
-    .expect("regex")
 });
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    pattern(&format!(
         r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH}\b(?:,?\s*(\d{{4}})\b)?"
     ))
-    .expect("regex")
 });
-static NUMERIC_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b").expect("regex"));
-static TIME_12H: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?::(\d{2}|\?\?))?(?::(\d{2}))?\s*([ap])\.?m\b\.?").expect("regex")
-});
-static TIME_24H: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b|T)(\d{1,2}):(\d{2}|\?\?)(?::(\d{2})(?:\.\d+)?)?(?:\b|Z|\s|$)").expect("regex")
-});
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b"));
+static TIME_12H: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)\b(\d{1,2})(?::(\d{2}|\?\?))?(?::(\d{2}))?\s*([ap])\.?m\b\.?"));
+static TIME_24H: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?:\b|T)(\d{1,2}):(\d{2}|\?\?)(?::(\d{2})(?:\.\d+)?)?(?:\b|Z|\s|$)"));
 static ZONE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"^\s*[(\[]?\s*(?:((?:UTC|GMT)\s*[+\-−]\s*\d{1,2}(?::?\d{2})?)|([+\-−]\d{2}:?\d{2})|((?:Eastern|Central|Mountain|Pacific|Coordinated Universal|Greenwich Mean|Central European|West Africa|East Africa|India) (?:Standard |Daylight |Summer )?Time)|([A-Z]{1,5})\b|([A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?))\s*[)\]]?",
     )
-    .expect("regex")
 });
 
 fn month_number(name: &str) -> Option<i8> {
@@ -393,10 +387,8 @@ fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
     out
 }
 
-static DATE_TIME_GAP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^[\s,]*(?:at\s+|@\s*|~\s*|T|-\s+)?$").expect("regex"));
-static TIME_DATE_GAP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^[\s,]*(?:on\s+(?:\w+day,?\s+)?)?$").expect("regex"));
+static DATE_TIME_GAP: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)^[\s,]*(?:at\s+|@\s*|~\s*|T|-\s+)?$"));
+static TIME_DATE_GAP: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)^[\s,]*(?:on\s+(?:\w+day,?\s+)?)?$"));
 
 /// Dates and times of `text` paired into moments ("May 10, 2023, 09:00 AM",
 /// "00:30 UTC on August 15"), in order.
@@ -479,9 +471,8 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
     out
 }
 
-static RANGE_GAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,]*(?:-|–|—|to|until|till|through|thru|and)[\s,]*(?:on\s+)?$").expect("regex")
-});
+static RANGE_GAP: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)^[\s,]*(?:-|–|—|to|until|till|through|thru|and)[\s,]*(?:on\s+)?$"));
 
 /// Two moments joined as a range ("10:00 AM - 12:30 PM", "from X to Y", "between X and Y").
 #[derive(Debug, Clone, PartialEq)]

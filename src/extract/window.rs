@@ -8,6 +8,7 @@
 //! The configured default timezone is used only when the text names none, and then a
 //! diagnostic says so.
 
+use super::pattern;
 use super::sections::{self, Kind, Part};
 use super::when::{self, Moment, ZoneHit};
 use super::{duration, placeholder, zone, Context};
@@ -33,12 +34,12 @@ pub struct Frame {
 }
 
 static ALL_TIMES_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all\s+times?|times)(?:\s+(?:are|shown|given|listed|below))*(?:\s+in)?\s+")
-        .expect("regex")
+    pattern(r"(?i)\b(?:all\s+times?|times)(?:\s+(?:are|shown|given|listed|below))*(?:\s+in)?\s+")
 });
 static UNDATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:last\s+(?:modified|updated|edited|reviewed)|created|published|updated|written|due|reviewed|prepared|authored|posted|report\s+date|date\s+of\s+(?:the\s+)?report|document\s+date)\b")
-        .expect("regex")
+    pattern(
+        r"(?i)^\W*(?:last\s+(?:modified|updated|edited|reviewed)|created|published|updated|written|due|reviewed|prepared|authored|posted|report\s+date|date\s+of\s+(?:the\s+)?report|document\s+date)\b",
+    )
 });
 
 /// Indices of lines whose dates and times are not the incident's window.
@@ -547,11 +548,14 @@ pub fn apply(
 }
 
 static BEGAN_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:began|begun|started|starting|occurred|encountered|experienced|went down|went offline|outage at|first (?:detected|noticed|reported)|detected|reported|lost|failed|failing|unavailable|unreachable|inaccessible|degraded|disrupted|outage|errors?)\b")
-        .expect("regex")
+    pattern(
+        r"(?i)\b(?:began|begun|started|starting|occurred|encountered|experienced|went down|went offline|outage at|first (?:detected|noticed|reported)|detected|reported|lost|failed|failing|unavailable|unreachable|inaccessible|degraded|disrupted|outage|errors?)\b",
+    )
 });
 static RESTORED_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:restor\w*|resolved|recovered|back to normal|back online|came back|resumed|mitigated|ended)\b").expect("regex")
+    pattern(
+        r"(?i)\b(?:restor\w*|resolved|recovered|back to normal|back online|came back|resumed|mitigated|ended)\b",
+    )
 });
 
 /// "On May 3 at 1pm PST the monitoring reported errors ... back to normal at 4pm PST":
@@ -615,28 +619,24 @@ fn human_minutes(m: i64) -> String {
 }
 
 static BEGINS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:begins|began|starts|started)\b")
-        .expect("regex")
+    pattern(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:begins|began|starts|started)\b")
 });
 static ENDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:ends|ended|is over|was over)\b")
-        .expect("regex")
+    pattern(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:ends|ended|is over|was over)\b")
 });
 
 const NUM: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)";
 const UNIT: &str = r"(days?|hours?|hrs?|minutes?|mins?)";
 static DURATION_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    pattern(&format!(
         r"(?i)^(?:approximately|approx\.?|about|around|roughly|nearly|almost|just over|over|~|a total of)?\s*{NUM}[\s-]*{UNIT}\b(?:,?\s*(?:and\s+)?(\d+)\s*(minutes?|mins?)\b)?"
     ))
-    .expect("regex")
 });
 static DURATION_PROSE: LazyLock<Regex> = LazyLock::new(|| {
     let q = r"(?:(?:approximately|approx\.?|about|around|roughly|nearly|almost|just over|over|~)\s*)?";
-    Regex::new(&format!(
+    pattern(&format!(
         r"(?i)(?:\b(?:lasted|lasting|lasts)\s+(?:for\s+)?(?:a\s+total\s+of\s+)?{q}|\b(?:down|offline|unavailable|inaccessible|unreachable|degraded|disrupted|outage)\s+for\s+(?:a\s+(?:total|period)\s+of\s+)?{q}|\b(?:outage|downtime|disruption)\s+of\s+{q}|\btotal\s+(?:downtime|duration)\s+of\s+{q})({NUM}[\s-]*{UNIT}\b(?:,?\s*(?:and\s+)?\d+\s*(?:minutes?|mins?)\b)?)|\b({NUM}[\s-]*{UNIT})[\s-]+(?:long\s+)?(?:outage|period|downtime|disruption|incident)\b"
     ))
-    .expect("regex")
 });
 
 fn words_to_digits(s: &str) -> String {

@@ -7,8 +7,10 @@
 //! the CLI and the browser agree on what a word matches. Changing a step here means
 //! changing it there, and bumping [`crate::search::index::SCHEMA_VERSION`].
 
+use std::collections::HashMap;
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token as TantivyToken, TokenFilter,
+    TokenStream, Tokenizer,
 };
 
 /// Name under which [`analyzer`] is registered in the tantivy index.
@@ -23,8 +25,89 @@ pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(MemoStemmer)
         .build()
+}
+
+/// Snowball English stemming (what tantivy's `Stemmer::new(Language::English)` does),
+/// remembering each word's stem.
+///
+/// Why: stemming was most of the cost of indexing, and an archive's vocabulary is small
+/// (tens of thousands of words) while its text is millions of words, so almost every word
+/// is one seen before. Each clone of the analyzer (tantivy makes one per indexing thread)
+/// keeps its own memo, so there is no locking.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MemoStemmer;
+
+impl TokenFilter for MemoStemmer {
+    type Tokenizer<T: Tokenizer> = MemoStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoStemmerFilter<T> {
+        MemoStemmerFilter {
+            inner: tokenizer,
+            memo: HashMap::new(),
+        }
+    }
+}
+
+/// Words at most this long are memoised (longer ones are rare and stemmed each time).
+const MEMO_MAX_WORD: usize = 24;
+/// Past this many entries the memo starts over, bounding memory on odd input.
+const MEMO_MAX_ENTRIES: usize = 200_000;
+
+#[derive(Clone)]
+pub struct MemoStemmerFilter<T> {
+    inner: T,
+    memo: HashMap<String, String>,
+}
+
+impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
+    type TokenStream<'a> = MemoStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MemoStemmerStream {
+            tail: self.inner.token_stream(text),
+            memo: &mut self.memo,
+        }
+    }
+}
+
+pub struct MemoStemmerStream<'a, S> {
+    tail: S,
+    memo: &'a mut HashMap<String, String>,
+}
+
+impl<S: TokenStream> TokenStream for MemoStemmerStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stem) = self.memo.get(token.text.as_str()) {
+            token.text.clear();
+            token.text.push_str(stem);
+            return true;
+        }
+        let stem = frostem::Stemmer::new(frostem::Algorithm::English)
+            .stem(&token.text)
+            .into_owned();
+        if token.text.len() <= MEMO_MAX_WORD {
+            if self.memo.len() >= MEMO_MAX_ENTRIES {
+                self.memo.clear();
+            }
+            self.memo.insert(std::mem::take(&mut token.text), stem.clone());
+        }
+        token.text = stem;
+        true
+    }
+
+    fn token(&self) -> &TantivyToken {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        self.tail.token_mut()
+    }
 }
 
 /// One token of a text: its term and where it was (byte offsets into the text).
@@ -96,6 +179,23 @@ mod tests {
             ["connect", "pool", "exhaust", "after", "deploy", "v2", "3"]
         );
         assert_eq!(terms("certificates expired"), ["certif", "expir"]);
+    }
+
+    #[test]
+    fn memoised_stems_are_tantivys_stems() {
+        use tantivy::tokenizer::{Language, Stemmer};
+        let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        // Repeated words take the memo path; the long word is never memoised.
+        let text = "Deploying deployed deployments; DEPLOYING again, retries retried retrying \
+                    internationalisationalizations internationalisationalizations café Cafés";
+        let mut ours = analyzer();
+        for _ in 0..2 {
+            assert_eq!(tokens(&mut ours, text), tokens(&mut reference, text));
+        }
     }
 
     #[test]
