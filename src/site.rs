@@ -295,40 +295,80 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     let theme = Theme::load(config.theme.as_deref())?;
     let loaded = load(opts.content, &opts.load)?;
     stage("load (discover, parse, extract, archive)");
-    let files = site_files(&loaded, &theme, config)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    stage("render (pages, charts, exports)");
-    let mut files = files;
-    files.extend(index_for_search(opts, &loaded.archive)?);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Pages go to disk as they are rendered and are dropped: the site is never whole in
+    // memory. Any error drops `staging`, which removes it; the previous site stays.
+    let staging = output::Staging::begin(opts.output)?;
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let everything = render::Incremental {
+        skip: &|_| false,
+        memo: None,
+    };
+    render::render_site_into(&loaded.archive, &theme, config, &everything, &|f: OutputFile| {
+        if f.path.ends_with(".html") {
+            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        staging.write(&f).map_err(BuildError::from)
+    })?;
+    loaded
+        .assets
+        .par_iter()
+        .try_for_each(|a| staging.write(&asset_file(a)))?;
+    stage("render and write pages");
+    // Search is last and needs only the text: the rest of the archive is dropped first.
+    let Loaded {
+        archive,
+        assets,
+        diagnostics,
+        drafts_skipped,
+    } = loaded;
+    let postmortems = archive.len();
+    let docs = crate::search::SearchDoc::from_postmortems(archive.postmortems, config);
+    release_freed_memory();
+    for f in index_for_search(opts, &docs)? {
+        staging.write(&f)?;
+    }
+    drop(docs);
     stage("search (tantivy, static index)");
-    output::write_site(opts.output, &files)?;
-    stage("write");
+    staging.finish()?;
+    stage("swap in the new site");
+    let pages = pages.into_inner();
     Ok(BuildReport {
-        postmortems: loaded.archive.len(),
+        postmortems,
         pages,
-        assets: loaded.assets.len(),
-        drafts_skipped: loaded.drafts_skipped,
-        diagnostics: loaded.diagnostics,
+        assets: assets.len(),
+        drafts_skipped,
+        diagnostics,
         elapsed: started.elapsed(),
         stages,
     })
 }
 
+/// Hand memory freed by rendering back to the OS before indexing starts, so the two
+/// stages' peaks do not add up (glibc keeps freed memory in per-thread arenas otherwise).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of the allocator's own heap.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Bring the tantivy index beside the output up to date (`search::index::default_dir`)
 /// and return the static index files for the site.
-fn index_for_search(opts: &BuildOptions<'_>, archive: &Archive) -> Result<Vec<OutputFile>, BuildError> {
-    use crate::search::{index, static_index, SearchDoc};
+fn index_for_search(
+    opts: &BuildOptions<'_>,
+    docs: &[crate::search::SearchDoc],
+) -> Result<Vec<OutputFile>, BuildError> {
+    use crate::search::{index, static_index};
     let config = opts.load.config;
-    let docs = SearchDoc::all(&archive.postmortems, config);
     let inputs = index::inputs_fingerprint(opts.content, config, opts.load.include_drafts);
     let dir = index::default_dir(opts.output);
-    let tantivy_index = index::ensure(&dir, &docs, inputs)?;
+    let tantivy_index = index::ensure(&dir, docs, inputs)?;
     let content = index::read_freshness(&dir).map(|f| f.content).unwrap_or_default();
     if let Some(files) = static_index::reuse(opts.output, &content) {
         return Ok(files);
     }
-    Ok(static_index::files(&tantivy_index, &docs, &content)?)
+    Ok(static_index::files(&tantivy_index, docs, &content)?)
 }
 
 /// Every file of the site for a loaded archive: rendered pages, theme statics and the
@@ -354,10 +394,13 @@ pub fn site_files_incremental(
 
 /// Content assets go under `files/`; then everything is sorted by path.
 fn add_assets(loaded: &Loaded, files: &mut Vec<OutputFile>) {
-    for a in &loaded.assets {
-        files.push(OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone()));
-    }
+    files.extend(loaded.assets.iter().map(asset_file));
     files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Where a file beside the postmortems is published: `files/<its path in content/>`.
+fn asset_file(a: &Found) -> OutputFile {
+    OutputFile::copy(format!("{FILES_DIR}/{}", a.rel), a.abs.clone())
 }
 
 /// `p` made absolute against the working folder, `.` and `..` removed lexically.

@@ -95,72 +95,114 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
             return Err(OutputError::UnsafePath(f.path.clone()));
         }
     }
-    if out.exists() && !out.is_dir() {
-        return Err(OutputError::NotADirectory(out.to_path_buf()));
-    }
-    let (staging, old) = staging_paths(out);
-    // A build killed between the two fallback renames below leaves the previous site at
-    // `old` and nothing at `out`: put it back before anything else.
-    if !out.exists() && old.is_dir() {
-        fs::rename(&old, out).map_err(io_err(out))?;
-    }
-    // Other leftovers from a killed build are garbage by definition.
-    for p in [&staging, &old] {
-        if p.exists() {
-            fs::remove_dir_all(p).map_err(io_err(p))?;
-        }
-    }
-    fs::create_dir_all(&staging).map_err(io_err(&staging))?;
-
-    // Any failure from here to the swap removes the staging folder (a failed folder creation
-    // used to leave it behind), so the previous site is all that remains.
-    if let Err(e) = fill_staging(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    // The swap. Where the OS can exchange two paths atomically, `out` is never absent;
-    // elsewhere: out → old, staging → out (a kill between the two is repaired by the next
-    // build, above). Either way `out` is never half-written.
-    if out.exists() && exchange(&staging, out).is_ok() {
-        fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-        return Ok(());
-    }
-    if out.exists() {
-        fs::rename(out, &old).map_err(io_err(out))?;
-    }
-    if let Err(source) = fs::rename(&staging, out) {
-        if old.exists() {
-            let _ = fs::rename(&old, out);
-        }
-        return Err(OutputError::Io {
-            path: out.to_path_buf(),
-            source,
-        });
-    }
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(io_err(&old))?;
-    }
-    Ok(())
+    let staging = Staging::begin(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.finish()
 }
 
-/// Create every folder once, then write the files in parallel.
-fn fill_staging(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(io_err(d))?;
+/// A new site being written beside `out`: files go into a staging folder as they are
+/// produced (so a build never holds the whole site in memory), and [`Staging::finish`]
+/// swaps it in. Dropped without `finish` (an error, a panic), the staging folder is
+/// removed and `out` is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    /// Folders already created in the staging folder.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Clear what a killed build left behind and create an empty staging folder.
+    pub fn begin(out: &Path) -> Result<Staging, OutputError> {
+        if out.exists() && !out.is_dir() {
+            return Err(OutputError::NotADirectory(out.to_path_buf()));
+        }
+        let (staging, old) = staging_paths(out);
+        // A build killed between the two fallback renames in `finish` leaves the previous
+        // site at `old` and nothing at `out`: put it back before anything else.
+        if !out.exists() && old.is_dir() {
+            fs::rename(&old, out).map_err(io_err(out))?;
+        }
+        // Other leftovers from a killed build are garbage by definition.
+        for p in [&staging, &old] {
+            if p.exists() {
+                fs::remove_dir_all(p).map_err(io_err(p))?;
+            }
+        }
+        fs::create_dir_all(&staging).map_err(io_err(&staging))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            staging,
+            old,
+            made: Default::default(),
+            finished: false,
+        })
     }
-    files.par_iter().try_for_each(|f| {
-        let target = staging.join(&f.path);
+
+    /// Write one file of the new site. Safe to call from many threads; a path may be
+    /// written only once.
+    pub fn write(&self, f: &OutputFile) -> Result<(), OutputError> {
+        if !is_safe_relative(&f.path) {
+            return Err(OutputError::UnsafePath(f.path.clone()));
+        }
+        let target = self.staging.join(&f.path);
+        if let Some(dir) = target.parent() {
+            let known = self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir);
+            if !known {
+                fs::create_dir_all(dir).map_err(io_err(dir))?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(dir.to_path_buf());
+            }
+        }
         match &f.contents {
             Contents::Bytes(b) => fs::write(&target, b).map_err(io_err(&target)),
             Contents::Copy(src) => fs::copy(src, &target).map(|_| ()).map_err(io_err(src)),
         }
-    })
+    }
+
+    /// Swap the new site in. Where the OS can exchange two paths atomically, `out` is
+    /// never absent; elsewhere: out → old, staging → out (a kill between the two is
+    /// repaired by the next build's [`Staging::begin`]). Either way `out` is never
+    /// half-written.
+    pub fn finish(mut self) -> Result<(), OutputError> {
+        self.finished = true;
+        let (out, staging, old) = (&self.out, &self.staging, &self.old);
+        if out.exists() && exchange(staging, out).is_ok() {
+            // `staging` now holds the previous site.
+            fs::remove_dir_all(staging).map_err(io_err(staging))?;
+            return Ok(());
+        }
+        if out.exists() {
+            fs::rename(out, old).map_err(io_err(out))?;
+        }
+        if let Err(source) = fs::rename(staging, out) {
+            if old.exists() {
+                let _ = fs::rename(old, out);
+            }
+            let _ = fs::remove_dir_all(staging);
+            return Err(OutputError::Io {
+                path: out.to_path_buf(),
+                source,
+            });
+        }
+        if old.exists() {
+            fs::remove_dir_all(old).map_err(io_err(old))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 /// Atomically swap two existing paths (Linux `renameat2(RENAME_EXCHANGE)`).

@@ -168,12 +168,42 @@ pub fn render_site_incremental(
     config: &Config,
     inc: &Incremental<'_>,
 ) -> Result<Vec<OutputFile>, ThemeError> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_site_into(
+        archive,
+        theme,
+        config,
+        inc,
+        &|f: OutputFile| -> Result<(), ThemeError> {
+            files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+            Ok(())
+        },
+    )?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Render the site, handing each file to `emit` as soon as it is rendered (from several
+/// threads, in no particular order) instead of collecting them: `build` writes each page
+/// to disk and drops it, so the site is never whole in memory. What is emitted does not
+/// depend on the order.
+pub fn render_site_into<E>(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    inc: &Incremental<'_>,
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
+) -> Result<(), E>
+where
+    E: From<ThemeError> + Send,
+{
     let skip = inc.skip;
     let tera = theme.tera()?;
     let site = SiteView::new(config);
     let rows: Vec<IncidentRow> = archive
         .postmortems
-        .iter()
+        .par_iter()
         .map(|p| IncidentRow::new(p, config))
         .collect();
 
@@ -181,11 +211,11 @@ pub fn render_site_incremental(
     let trends = crate::archive::trends::Trends::new(archive);
     let similar = crate::archive::similar::similar(archive, &groups);
 
-    let mut files: Vec<OutputFile> = archive
+    archive
         .postmortems
         .par_iter()
         .zip(similar.par_iter())
-        .filter_map(|(p, similar)| {
+        .try_for_each(|(p, similar)| -> Result<(), E> {
             let similar: Vec<&IncidentRow> = similar.iter().map(|&j| &rows[j]).collect();
             // A clean postmortem's page is reused only while the incidents it shows as
             // similar are unchanged too (their rows are part of the page).
@@ -193,7 +223,7 @@ pub fn render_site_incremental(
             if let Some(memo) = inc.memo {
                 let unchanged = memo.similar_unchanged(&path, &similar);
                 if skip(p) && unchanged {
-                    return None;
+                    return Ok(());
                 }
             }
             let incident = IncidentView::new(p, config);
@@ -207,10 +237,26 @@ pub fn render_site_incremental(
                 incident: &incident,
                 similar,
             };
-            Some(render_one(&tera, "incident.html", &view).map(|html| OutputFile::text(path, html)))
-        })
-        .collect::<Result<_, _>>()?;
+            emit(OutputFile::text(path, render_one(&tera, "incident.html", &view)?))
+        })?;
 
+    // Every page's path, for the sitemap (incident pages included, rendered or not).
+    let pages = std::sync::Mutex::new(
+        archive
+            .postmortems
+            .iter()
+            .map(|p| incident_page_path(&p.slug))
+            .collect::<Vec<String>>(),
+    );
+    let put = |f: OutputFile| -> Result<(), E> {
+        if f.path.ends_with(".html") && f.path != "404.html" {
+            pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(f.path.clone());
+        }
+        emit(f)
+    };
     let mut categories: Vec<CategoryCount> = archive
         .count_by_category()
         .into_iter()
@@ -245,7 +291,7 @@ pub fn render_site_incremental(
         categories,
         undated: rows.iter().filter(|r| r.date.is_empty()).count(),
     };
-    files.push(render_memo(inc.memo, &tera, "index.html", "index.html", &home)?);
+    put(render_memo(inc.memo, &tera, "index.html", "index.html", &home)?)?;
     let list = ListView {
         common: Common {
             site: &site,
@@ -256,13 +302,13 @@ pub fn render_site_incremental(
         heading: "All incidents".into(),
         incidents: &rows,
     };
-    files.push(render_memo(
+    put(render_memo(
         inc.memo,
         &tera,
         "incidents.html",
         "incidents/index.html",
         &list,
-    )?);
+    )?)?;
 
     // The 404 page is served from any depth, so it links from the site's absolute path.
     let base_path = base_path(&config.base_url);
@@ -272,38 +318,33 @@ pub fn render_site_incremental(
         section: "",
         page_title: "Page not found".into(),
     };
-    files.push(OutputFile::text(
+    put(OutputFile::text(
         "404.html",
         render_one(&tera, "404.html", &not_found)?,
-    ));
+    ))?;
     let search = Common {
         site: &site,
         root: root_for(1),
         section: "search",
         page_title: "Search".into(),
     };
-    files.push(OutputFile::text(
+    put(OutputFile::text(
         "search/index.html",
         render_one(&tera, "search.html", &search)?,
-    ));
-    files.extend(pages::archive_pages(
-        archive, &groups, &trends, &rows, &site, &tera, config,
-    )?);
-    // Every page, including incident pages an incremental render left out.
-    let mut pages: Vec<String> = files
-        .iter()
-        .map(|f| f.path.clone())
-        .filter(|p| p != "404.html")
-        .collect();
-    pages.extend(archive.postmortems.iter().map(|p| incident_page_path(&p.slug)));
+    ))?;
+    pages::archive_pages(archive, &groups, &trends, &rows, &site, &tera, config, &put)?;
+    let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
     pages.sort();
     pages.dedup();
     let sitemap = exports::sitemap(config, pages.iter().map(String::as_str));
-    files.push(OutputFile::text("sitemap.xml", sitemap));
-    files.extend(data_exports(archive, config));
-    files.extend(theme.statics.iter().cloned());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    emit(OutputFile::text("sitemap.xml", sitemap))?;
+    for f in data_exports(archive, config) {
+        emit(f)?;
+    }
+    for f in &theme.statics {
+        emit(f.clone())?;
+    }
+    Ok(())
 }
 
 /// `https://host/docs/incidents/` → `/docs/incidents/`; anything unparseable → `/`.
@@ -340,7 +381,13 @@ pub fn archive_views_only(
     let groups = crate::archive::groups::Groups::new(archive, config);
     let trends = crate::archive::trends::Trends::new(archive);
     let similar = crate::archive::similar::similar(archive, &groups);
-    let mut files = pages::archive_pages(archive, &groups, &trends, &rows, &site, &tera, config)?;
+    let files = std::sync::Mutex::new(Vec::new());
+    pages::archive_pages(archive, &groups, &trends, &rows, &site, &tera, config, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok::<(), ThemeError>(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     files.extend(data_exports(archive, config));
     files.push(OutputFile::text(
         "sitemap.xml",

@@ -164,7 +164,10 @@ struct QualityView<'a> {
 }
 
 /// Everything under causes/, services/, years/, severities/, tags/, trends/ and quality/.
-pub fn archive_pages(
+///
+/// Each page goes to `emit` as soon as it is rendered (see [`super::render_site_into`]).
+#[allow(clippy::too_many_arguments)]
+pub fn archive_pages<E>(
     archive: &Archive,
     groups: &Groups,
     trends: &Trends,
@@ -172,15 +175,17 @@ pub fn archive_pages(
     site: &super::views::SiteView,
     tera: &tera::Tera,
     config: &Config,
-) -> Result<Vec<OutputFile>, ThemeError> {
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
+) -> Result<(), E>
+where
+    E: From<ThemeError> + Send,
+{
     let common = |depth: usize, section: &'static str, title: String| Common {
         site,
         root: root_for(depth),
         section,
         page_title: title,
     };
-    let mut files = Vec::new();
-
     // Overviews.
     let dims: [(&Dimension, &[Group], &str); 5] = [
         (
@@ -203,10 +208,10 @@ pub fn archive_pages(
             groups: list.iter().map(|g| group_stats(archive, rows, g)).collect(),
             unclassified: (dim.dir == "causes").then_some(groups.unclassified.len()),
         };
-        files.push(OutputFile::text(
+        emit(OutputFile::text(
             format!("{}/index.html", dim.dir),
             render_one(tera, "overview.html", &view)?,
-        ));
+        ))?;
     }
 
     // One page per group, rendered in parallel.
@@ -214,41 +219,40 @@ pub fn archive_pages(
         .iter()
         .flat_map(|(d, list, _)| list.iter().map(move |g| (*d, g)))
         .collect();
-    let pages: Vec<OutputFile> = all
-        .par_iter()
-        .map(|(dim, g)| {
-            let is_cause = dim.dir == "causes";
-            let charts = if is_cause && g.members.len() > 1 {
-                let sub: Vec<&crate::model::Postmortem> =
-                    g.members.iter().map(|&i| &archive.postmortems[i]).collect();
-                let t = Trends::of(&sub);
-                charts::trend_charts_of(&sub, &t, config)
-                    .into_iter()
-                    .filter(|c| c.id == "chart-counts" || c.id == "chart-distribution")
-                    .collect()
+    all.par_iter().try_for_each(|(dim, g)| -> Result<(), E> {
+        let is_cause = dim.dir == "causes";
+        let charts = if is_cause && g.members.len() > 1 {
+            let sub: Vec<&crate::model::Postmortem> =
+                g.members.iter().map(|&i| &archive.postmortems[i]).collect();
+            let t = Trends::of(&sub);
+            charts::trend_charts_of(&sub, &t, config)
+                .into_iter()
+                .filter(|c| c.id == "chart-counts" || c.id == "chart-distribution")
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let view = TermView {
+            common: common(2, dim.dir, format!("{}: {}", dim.noun, g.name)),
+            heading: g.name.clone(),
+            kind: dim.noun.to_string(),
+            kind_url: format!("{}/", dim.dir),
+            stats: group_stats(archive, rows, g),
+            incidents: g.members.iter().map(|&i| &rows[i]).collect(),
+            factors: if is_cause {
+                factor_counts(archive, &g.members)
             } else {
                 Vec::new()
-            };
-            let view = TermView {
-                common: common(2, dim.dir, format!("{}: {}", dim.noun, g.name)),
-                heading: g.name.clone(),
-                kind: dim.noun.to_string(),
-                kind_url: format!("{}/", dim.dir),
-                stats: group_stats(archive, rows, g),
-                incidents: g.members.iter().map(|&i| &rows[i]).collect(),
-                factors: if is_cause {
-                    factor_counts(archive, &g.members)
-                } else {
-                    Vec::new()
-                },
-                charts,
-                reasons: Vec::new(),
-            };
-            render_one(tera, "term.html", &view)
-                .map(|html| OutputFile::text(format!("{}/{}/index.html", dim.dir, g.slug), html))
-        })
-        .collect::<Result<_, _>>()?;
-    files.extend(pages);
+            },
+            charts,
+            reasons: Vec::new(),
+        };
+        let html = render_one(tera, "term.html", &view)?;
+        emit(OutputFile::text(
+            format!("{}/{}/index.html", dim.dir, g.slug),
+            html,
+        ))
+    })?;
 
     // Unclassified.
     let unclassified = Group {
@@ -271,10 +275,10 @@ pub fn archive_pages(
             .map(|u| (&rows[u.index], u.reason.clone()))
             .collect(),
     };
-    files.push(OutputFile::text(
+    emit(OutputFile::text(
         "causes/unclassified/index.html",
         render_one(tera, "term.html", &view)?,
-    ));
+    ))?;
 
     // Trends.
     let view = TrendsView {
@@ -284,10 +288,10 @@ pub fn archive_pages(
         undated: trends.undated,
         charts: charts::trend_charts(archive, trends, config),
     };
-    files.push(OutputFile::text(
+    emit(OutputFile::text(
         "trends/index.html",
         render_one(tera, "trends.html", &view)?,
-    ));
+    ))?;
 
     // Data quality.
     let q = Quality::new(archive);
@@ -319,9 +323,9 @@ pub fn archive_pages(
             .collect(),
         archive_diagnostics: &archive.diagnostics,
     };
-    files.push(OutputFile::text(
+    emit(OutputFile::text(
         "quality/index.html",
         render_one(tera, "quality.html", &view)?,
-    ));
-    Ok(files)
+    ))?;
+    Ok(())
 }

@@ -78,6 +78,22 @@ impl SearchDoc {
             .collect()
     }
 
+    /// [`SearchDoc::all`], consuming the postmortems: each body moves into its document
+    /// instead of being copied, and everything else is freed. `build` indexes last, when
+    /// the pages are written, so the archive is no longer needed.
+    pub fn from_postmortems(postmortems: Vec<Postmortem>, config: &Config) -> Vec<SearchDoc> {
+        postmortems
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut p)| {
+                let body = std::mem::take(&mut p.plain_text);
+                let mut doc = SearchDoc::new(i as u32, &p, config);
+                doc.body = body;
+                doc
+            })
+            .collect()
+    }
+
     pub fn new(ord: u32, p: &Postmortem, config: &Config) -> SearchDoc {
         let row = IncidentRow::new(p, config);
         let facet = |t: &crate::render::views::TermLink| FacetValue {
