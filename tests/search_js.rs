@@ -303,12 +303,97 @@ fn static_index_ranks_like_the_cli() {
             .map(|h| h["url"].as_str().unwrap())
             .collect();
         assert_eq!(cli_urls, js_urls, "query {q:?} sort {sort:?}");
+        // What a result shows: the row file plus the names behind the facet columns.
+        for (c, j) in cli.hits.iter().zip(js["hits"].as_array().unwrap()) {
+            let shown = json!([c.title, c.date, c.category, c.services, c.severity, c.duration, c.impact]);
+            let js_shown = json!([
+                j["title"],
+                j["date"],
+                j["category"],
+                j["services"],
+                j["severity"],
+                j["duration"],
+                j["impact"]
+            ]);
+            assert_eq!(shown, js_shown, "query {q:?}");
+        }
         assert_eq!(
             js["total"].as_u64().unwrap() as usize,
             cli.total,
             "total for {q:?}"
         );
     }
+}
+
+/// Facet counts from the static index's columns are the counts of the CLI's matches.
+#[test]
+fn static_facet_counts_count_the_matches() {
+    let b = build_fixture();
+    let idx = SearchIndex::open(&b.index).unwrap();
+    let index_dir = b.public.join("search/index");
+    let queries = ["dns", "the", "certificate expired"];
+    let requests: Vec<Value> = queries
+        .iter()
+        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": 5}))
+        .collect();
+    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": requests})) else {
+        return;
+    };
+    for (q, js) in queries.iter().zip(js.as_array().unwrap()) {
+        let cli = query::search(
+            &idx,
+            &Request {
+                text: q.to_string(),
+                filters: Filters::default(),
+                sort: Sort::Relevance,
+                limit: 1000,
+            },
+        )
+        .unwrap();
+        let mut want: std::collections::BTreeMap<String, u64> = Default::default();
+        for h in &cli.hits {
+            if !h.category.is_empty() {
+                *want.entry(format!("category {}", h.category)).or_default() += 1;
+            }
+            if !h.severity.is_empty() {
+                *want.entry(format!("severity {}", h.severity)).or_default() += 1;
+            }
+            for s in &h.services {
+                *want.entry(format!("service {s}")).or_default() += 1;
+            }
+        }
+        let mut got: std::collections::BTreeMap<String, u64> = Default::default();
+        for facet in ["category", "severity", "service"] {
+            for v in js["facets"][facet].as_array().unwrap() {
+                let n = v[2].as_u64().unwrap();
+                if n > 0 {
+                    got.insert(format!("{facet} {}", v[1].as_str().unwrap()), n);
+                }
+            }
+        }
+        assert!(!want.is_empty(), "{q}");
+        assert_eq!(got, want, "facet counts for {q:?}");
+    }
+    // Choosing a value narrows the other facets' counts but not its own facet's.
+    let dns = json!({"q": "dns", "filters": {"service": "checkout"}, "sort": "relevance", "limit": 5});
+    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": [dns]})) else {
+        return;
+    };
+    let count = |facet: &str, slug: &str| {
+        js[0]["facets"][facet]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v[0] == slug)
+            .map(|v| v[2].as_u64().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(js[0]["total"], 1, "{js}");
+    assert_eq!(count("category", "dns"), 1, "{js}");
+    assert!(
+        count("service", "email-relay") >= 1,
+        "other services still counted: {js}"
+    );
 }
 
 #[test]
