@@ -15,13 +15,22 @@ use std::process::{Command, Stdio};
 const SEARCH_JS: &str = include_str!("../themes/default/static/search.js");
 
 fn node(request: &Value) -> Option<Value> {
+    node_with(request, None)
+}
+
+/// `script`: a search.js other than the theme's source (the copy a build published).
+fn node_with(request: &Value, script: Option<&std::path::Path>) -> Option<Value> {
     if which("node").is_none() {
         eprintln!("skipping: node is not installed");
         return None;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/search-node.js");
-    let mut child = Command::new("node")
-        .arg(script)
+    let driver = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/search-node.js");
+    let mut cmd = Command::new("node");
+    if let Some(js) = script {
+        cmd.env("INCIDEX_SEARCH_JS", js);
+    }
+    let mut child = cmd
+        .arg(driver)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -430,6 +439,33 @@ fn static_search_fetches_only_what_the_query_needs() {
         String::from_utf16_lossy(&text[a..z]).to_lowercase(),
         "certificate"
     );
+}
+
+/// The site publishes search.js compacted (render::theme::compact_js): that copy tokenises
+/// and ranks exactly like the source.
+#[test]
+fn published_search_js_behaves_like_the_source() {
+    let b = build_fixture();
+    let published = b.public.join("static/search.js");
+    let size = std::fs::metadata(&published).unwrap().len() as usize;
+    assert!(size < SEARCH_JS.len(), "published {size} bytes, source {}", SEARCH_JS.len());
+    let index_dir = b.public.join("search/index");
+    let texts: Vec<String> = word_list();
+    let queries: Vec<Value> = ["dns", "certificate expired", "namese", "the"]
+        .iter()
+        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": 5}))
+        .collect();
+    let requests = [
+        json!({"op": "tokens", "texts": texts}),
+        json!({"op": "search", "index": index_dir, "queries": queries}),
+    ];
+    for request in requests {
+        let Some(source) = node(&request) else {
+            return;
+        };
+        let compact = node_with(&request, Some(&published)).unwrap();
+        assert_eq!(compact, source);
+    }
 }
 
 #[test]
