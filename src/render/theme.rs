@@ -181,19 +181,35 @@ mod tests {
     #[test]
     fn compact_js_drops_comment_lines_and_indentation_but_keeps_line_breaks() {
         let js = "// header\n(function () {\n  // why\n  var a = 1 // kept\n\n  return a\n})();\n";
-        assert_eq!(compact_js(js), "(function () {\nvar a = 1 // kept\nreturn a\n})();\n");
+        assert_eq!(
+            compact_js(js),
+            "(function () {\nvar a = 1 // kept\nreturn a\n})();\n"
+        );
     }
 
     #[test]
     fn default_scripts_are_published_compacted() {
         let theme = Theme::load(None).unwrap();
-        let search = theme.statics.iter().find(|f| f.path == "static/search.js").unwrap();
+        let search = theme
+            .statics
+            .iter()
+            .find(|f| f.path == "static/search.js")
+            .unwrap();
         let crate::output::Contents::Bytes(bytes) = &search.contents else {
             panic!("embedded file");
         };
-        let source = DEFAULT_FILES.iter().find(|(n, _)| *n == "static/search.js").unwrap().1;
+        let source = DEFAULT_FILES
+            .iter()
+            .find(|(n, _)| *n == "static/search.js")
+            .unwrap()
+            .1;
         assert_eq!(std::str::from_utf8(bytes).unwrap(), compact_js(source));
-        assert!(bytes.len() < source.len() * 4 / 5, "{} of {}", bytes.len(), source.len());
+        assert!(
+            bytes.len() < source.len() * 4 / 5,
+            "{} of {}",
+            bytes.len(),
+            source.len()
+        );
     }
 
     #[test]

@@ -15,6 +15,9 @@
 //!   than [`INLINE_POSTINGS`] live in `p/<hex of the term>.json.gz` and the entry holds 0
 //!   instead of the list; search.js requests that file for each typed word at the same
 //!   time as its shard (a missing file just means the list is inline), saving a round trip.
+//!   That file is `{"p": postings, "top": [[ord, …row], …]}`: with the list come the `d/`
+//!   rows of the term's [`TOP_ROWS`] best documents, which are the first page of a one-word
+//!   query and often most of a longer one's, so those results need no further requests.
 //! - `d/<ord>.json.gz`: what a result shows that the manifest does not already hold:
 //!   `[title, url, date, duration, impact, snippet text]` (category, services and severity
 //!   names come from the facet columns). One file per document, because the results of a
@@ -52,6 +55,8 @@ pub const DIR: &str = "search/index";
 pub const DOC_BLOCK: u32 = 1;
 /// Postings kept inside a term shard; longer lists get their own file.
 pub const INLINE_POSTINGS: usize = 64;
+/// Rows carried by a big posting list: one page of results in search.js.
+pub const TOP_ROWS: usize = 10;
 /// Characters of text kept per document for snippets.
 pub const TEXT_CHARS: usize = 360;
 
@@ -173,6 +178,30 @@ pub fn shard_key(term: &str) -> String {
 /// File-name-safe form of a shard key: lowercase hex of its UTF-8 bytes.
 pub fn shard_file(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `TOP_ROWS` ords with the highest quantised score (`encode_postings` output), ties to
+/// the lower ord: the order search.js ranks a one-word query in.
+fn top_ords(postings: &[(u32, f32)], encoded: &[u32]) -> Vec<u32> {
+    let mut scored: Vec<(u32, u32)> = postings
+        .iter()
+        .zip(encoded.chunks(2))
+        .map(|(p, pair)| (p.0, pair[1]))
+        .collect();
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.into_iter().take(TOP_ROWS).map(|p| p.0).collect()
+}
+
+/// What a result shows beyond its facets: `[title, url, date, duration, impact, text]`.
+fn row(d: &SearchDoc) -> Value {
+    json!([
+        d.title,
+        d.url,
+        d.date,
+        d.duration_display,
+        d.impact_display,
+        snippet_text(d),
+    ])
 }
 
 /// Quantise scores to 1..=255 of the term's maximum and delta-encode the ords.
@@ -359,6 +388,7 @@ fn gz_level(path: String, value: &impl Serialize, level: u32) -> OutputFile {
 /// Every file of the static index, for the site at [`DIR`].
 pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<Vec<OutputFile>, SearchError> {
     let table = scored_postings(index)?;
+    let rows: Vec<Value> = docs.par_iter().map(row).collect();
 
     // Term shards, and big posting lists beside them.
     let mut shards: BTreeMap<String, Vec<(String, TermPostings)>> = BTreeMap::new();
@@ -375,9 +405,18 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<V
                 let (max, encoded) = encode_postings(&postings);
                 let max = json!((f64::from(max) * 10_000.0).round() / 10_000.0);
                 if postings.len() > INLINE_POSTINGS {
+                    let top: Vec<Value> = top_ords(&postings, &encoded)
+                        .into_iter()
+                        .filter_map(|ord| {
+                            let row = rows.get(ord as usize)?.as_array()?;
+                            Some(Value::Array(
+                                std::iter::once(json!(ord)).chain(row.iter().cloned()).collect(),
+                            ))
+                        })
+                        .collect();
                     out.push(gz_level(
                         format!("{DIR}/p/{}.json.gz", shard_file(&term)),
-                        &encoded,
+                        &json!({"p": encoded, "top": top}),
                         GZIP_POSTINGS,
                     ));
                     entries.insert(term, json!([df, max, 0]));
@@ -438,26 +477,11 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<V
         },
     ));
 
-    // Document blocks.
-    let blocks: Vec<OutputFile> = docs
+    // Document rows.
+    let blocks: Vec<OutputFile> = rows
         .par_chunks(DOC_BLOCK as usize)
         .enumerate()
-        .map(|(i, chunk)| {
-            let rows: Vec<Value> = chunk
-                .iter()
-                .map(|d| {
-                    json!([
-                        d.title,
-                        d.url,
-                        d.date,
-                        d.duration_display,
-                        d.impact_display,
-                        snippet_text(d),
-                    ])
-                })
-                .collect();
-            gz(format!("{DIR}/d/{i}.json.gz"), &rows)
-        })
+        .map(|(i, chunk)| gz(format!("{DIR}/d/{i}.json.gz"), &chunk))
         .collect();
     files.extend(blocks);
     files.sort_by(|a, b| a.path.cmp(&b.path));

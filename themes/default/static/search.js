@@ -422,6 +422,7 @@
       return cache[path];
     }
     var self = {}, manifest = null;
+    var rows = new Map();
     // The manifest, with its facet columns decoded once into arrays of value indexes.
     self.manifest = function () {
       return manifest || (manifest = json("manifest.json.gz").then(function (m) {
@@ -456,7 +457,10 @@
       return self.shard(key).then(function (shard) {
         var e = shard[term];
         if (!e) return new Map();
-        var list = typeof e[2] === "number" ? json("p/" + hex(term) + ".json.gz") : Promise.resolve(e[2]);
+        var list = typeof e[2] === "number" ? json("p/" + hex(term) + ".json.gz").then(function (f) {
+          f.top.forEach(function (r) { rows.set(r[0], r.slice(1)); });
+          return f.p;
+        }) : Promise.resolve(e[2]);
         return list.then(function (p) {
           var out = new Map(), ord = 0;
           for (var i = 0; i < p.length; i += 2) {
@@ -576,8 +580,9 @@
         var terms = [];
         resolved.forEach(function (x) { terms = terms.concat(x.terms); });
         return Promise.all(shown.map(function (h) {
-          return self.block(Math.floor(h.ord / manifest.block)).then(function (rows) {
-            var d = rows[h.ord % manifest.block];
+          var row = rows.has(h.ord) ? Promise.resolve(rows.get(h.ord)) :
+            self.block(Math.floor(h.ord / manifest.block)).then(function (block) { return block[h.ord % manifest.block]; });
+          return row.then(function (d) {
             var name = function (k, i) { return i >= 0 ? manifest.facets[k][i][1] : ""; };
             return {
               ord: h.ord, score: h.score, title: d[0], url: d[1], date: d[2],
