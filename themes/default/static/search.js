@@ -432,13 +432,16 @@
           for (var i = 0; i < text.length; i++) out[i] = facetIndex(text.charCodeAt(i));
           return out;
         };
+        // Services: document ord's values are values[start[ord]] to values[start[ord + 1]].
+        var text = m.columns.service, start = new Int32Array(m.docs + 1), values = new Int32Array(text.length), n = 0, d = 0;
+        for (var i = 0; i < text.length; i++) {
+          var code = text.charCodeAt(i);
+          if (code === 44) start[++d] = n; else values[n++] = facetIndex(code);
+        }
+        while (d < m.docs) start[++d] = n;
         m.cols = {
           category: single(m.columns.category), severity: single(m.columns.severity), year: single(m.columns.year),
-          service: m.columns.service.split(",").map(function (run) {
-            var out = [];
-            for (var i = 0; i < run.length; i++) out.push(facetIndex(run.charCodeAt(i)));
-            return out;
-          })
+          service: { start: start, values: values }
         };
         return m;
       }, function (e) { manifest = null; throw e; }));
@@ -543,19 +546,22 @@
           return i < 0 ? -2 : i;
         });
         var wc = wanted[0], wv = wanted[1], ws = wanted[2], wy = wanted[3];
-        var cat = cols.category, svc = cols.service, sev = cols.severity, year = cols.year;
+        var cat = cols.category, sev = cols.severity, year = cols.year;
+        var svcStart = cols.service.start, svcValues = cols.service.values;
         var counts = kinds.map(function (k) { return new Int32Array(manifest.facets[k].length); });
         var cc = counts[0], cv = counts[1], cs = counts[2], cy = counts[3];
         var hits = [];
         // A facet's counts are over the results of the other facets' filters, so choosing
         // one value of a facet still shows how many results each other value would give.
         scores.forEach(function (score, ord) {
-          var c = cat[ord], v = svc[ord], sv = sev[ord], y = year[ord];
-          var okC = wc === null || c === wc, okV = wv === null || v.indexOf(wv) >= 0;
+          var c = cat[ord], sv = sev[ord], y = year[ord], from = svcStart[ord], to = svcStart[ord + 1], i;
+          var okV = wv === null;
+          for (i = from; !okV && i < to; i++) okV = svcValues[i] === wv;
+          var okC = wc === null || c === wc;
           var okS = ws === null || sv === ws, okY = wy === null || y === wy;
           if (okC && okV && okS && okY) hits.push({ ord: ord, score: score });
           if (okV && okS && okY && c >= 0) cc[c]++;
-          if (okC && okS && okY) for (var i = 0; i < v.length; i++) if (v[i] >= 0) cv[v[i]]++;
+          if (okC && okS && okY) for (i = from; i < to; i++) if (svcValues[i] >= 0) cv[svcValues[i]]++;
           if (okC && okV && okY && sv >= 0) cs[sv]++;
           if (okC && okV && okS && y >= 0) cy[y]++;
         });
@@ -587,7 +593,8 @@
             return {
               ord: h.ord, score: h.score, title: d[0], url: d[1], date: d[2],
               category: name("category", cat[h.ord]),
-              services: svc[h.ord].filter(function (i) { return i >= 0; }).map(function (i) { return name("service", i); }),
+              services: Array.from(svcValues.subarray(svcStart[h.ord], svcStart[h.ord + 1]))
+                .filter(function (i) { return i >= 0; }).map(function (i) { return name("service", i); }),
               severity: name("severity", sev[h.ord]), duration: d[3], impact: d[4],
               titleHighlights: highlight(d[0], terms), snippet: snippet(d[5], terms)
             };
