@@ -199,6 +199,18 @@ fn gunzip_json(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The documents a default build of `content` indexes, in `ord` order.
+fn search_docs(content: &std::path::Path) -> Vec<incidex::search::SearchDoc> {
+    let config = incidex::config::Config::default();
+    let opts = incidex::site::LoadOptions {
+        config: &config,
+        include_drafts: false,
+        today: jiff::civil::date(2026, 1, 1),
+    };
+    let loaded = incidex::site::load(content, &opts).unwrap();
+    incidex::search::SearchDoc::all(&loaded.archive.postmortems, &config)
+}
+
 #[test]
 fn static_index_shards_hold_terms_postings_and_facets() {
     let b = build_fixture();
@@ -234,13 +246,74 @@ fn static_index_shards_hold_terms_postings_and_facets() {
     for term in shard.as_object().unwrap().keys() {
         assert!(term.starts_with("dn"), "{term}");
     }
-    let columns = gunzip_json(&dir.join("columns.json.gz"));
-    assert_eq!(columns["category"].as_array().unwrap().len(), 8);
-    let block = gunzip_json(&dir.join("d/0.json.gz"));
-    assert_eq!(block.as_array().unwrap().len(), 8);
-    // The search page is part of the site.
+    // Facet columns: one character per document (services: runs separated by commas) that
+    // name the same values as the documents' own facets, in ord order.
+    let docs = search_docs(&b.content);
+    let facets = &manifest["facets"];
+    let columns = &manifest["columns"];
+    let single = |facet: &str| -> Vec<String> {
+        let values = facets[facet].as_array().unwrap();
+        columns[facet]
+            .as_str()
+            .unwrap()
+            .chars()
+            .map(|c| match static_index::facet_index(c) {
+                -1 => String::new(),
+                i => values[i as usize][0].as_str().unwrap().to_string(),
+            })
+            .collect()
+    };
+    let want = |f: &dyn Fn(&incidex::search::SearchDoc) -> Option<String>| -> Vec<String> {
+        docs.iter().map(|d| f(d).unwrap_or_default()).collect()
+    };
+    assert_eq!(
+        single("category"),
+        want(&|d| d.category.as_ref().map(|c| c.slug.clone()))
+    );
+    assert_eq!(
+        single("severity"),
+        want(&|d| d.severity.as_ref().map(|s| s.slug.clone()))
+    );
+    assert_eq!(single("year"), want(&|d| d.year.map(|y| y.to_string())));
+    let services: Vec<Vec<String>> = columns["service"]
+        .as_str()
+        .unwrap()
+        .split(',')
+        .map(|run| {
+            run.chars()
+                .map(|c| {
+                    let i = static_index::facet_index(c) as usize;
+                    facets["service"][i][0].as_str().unwrap().to_string()
+                })
+                .collect()
+        })
+        .collect();
+    let doc_services: Vec<Vec<String>> = docs
+        .iter()
+        .map(|d| d.services.iter().map(|s| s.slug.clone()).collect())
+        .collect();
+    assert_eq!(services, doc_services);
+    assert!(
+        doc_services.iter().any(|s| s.len() > 1),
+        "the fixture has a multi-service incident"
+    );
+    // One small file per document: what a result shows beyond the facets.
+    assert_eq!(manifest["block"], 1);
+    let row = gunzip_json(&dir.join("d/0.json.gz"));
+    let row = row[0].as_array().unwrap();
+    assert_eq!(
+        row.len(),
+        6,
+        "[title, url, date, duration, impact, text]: {row:?}"
+    );
+    assert_eq!(row[0], docs[0].title.as_str());
+    assert_eq!(row[1], docs[0].url.as_str());
+    assert_eq!(row[2], docs[0].date.as_str());
+    assert!(!dir.join(format!("d/{}.json.gz", docs.len())).exists());
+    // The search page is part of the site, and loads no chart styles.
     let page = std::fs::read_to_string(b.public.join("search/index.html")).unwrap();
     assert!(page.contains("static/search.js"));
+    assert!(!page.contains("charts.css"));
 }
 
 /// Every file under `dir` with its bytes, by relative path.

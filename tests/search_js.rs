@@ -15,13 +15,22 @@ use std::process::{Command, Stdio};
 const SEARCH_JS: &str = include_str!("../themes/default/static/search.js");
 
 fn node(request: &Value) -> Option<Value> {
+    node_with(request, None)
+}
+
+/// `script`: a search.js other than the theme's source (the copy a build published).
+fn node_with(request: &Value, script: Option<&std::path::Path>) -> Option<Value> {
     if which("node").is_none() {
         eprintln!("skipping: node is not installed");
         return None;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/search-node.js");
-    let mut child = Command::new("node")
-        .arg(script)
+    let driver = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/search-node.js");
+    let mut cmd = Command::new("node");
+    if let Some(js) = script {
+        cmd.env("INCIDEX_SEARCH_JS", js);
+    }
+    let mut child = cmd
+        .arg(driver)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -303,12 +312,97 @@ fn static_index_ranks_like_the_cli() {
             .map(|h| h["url"].as_str().unwrap())
             .collect();
         assert_eq!(cli_urls, js_urls, "query {q:?} sort {sort:?}");
+        // What a result shows: the row file plus the names behind the facet columns.
+        for (c, j) in cli.hits.iter().zip(js["hits"].as_array().unwrap()) {
+            let shown = json!([c.title, c.date, c.category, c.services, c.severity, c.duration, c.impact]);
+            let js_shown = json!([
+                j["title"],
+                j["date"],
+                j["category"],
+                j["services"],
+                j["severity"],
+                j["duration"],
+                j["impact"]
+            ]);
+            assert_eq!(shown, js_shown, "query {q:?}");
+        }
         assert_eq!(
             js["total"].as_u64().unwrap() as usize,
             cli.total,
             "total for {q:?}"
         );
     }
+}
+
+/// Facet counts from the static index's columns are the counts of the CLI's matches.
+#[test]
+fn static_facet_counts_count_the_matches() {
+    let b = build_fixture();
+    let idx = SearchIndex::open(&b.index).unwrap();
+    let index_dir = b.public.join("search/index");
+    let queries = ["dns", "the", "certificate expired"];
+    let requests: Vec<Value> = queries
+        .iter()
+        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": 5}))
+        .collect();
+    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": requests})) else {
+        return;
+    };
+    for (q, js) in queries.iter().zip(js.as_array().unwrap()) {
+        let cli = query::search(
+            &idx,
+            &Request {
+                text: q.to_string(),
+                filters: Filters::default(),
+                sort: Sort::Relevance,
+                limit: 1000,
+            },
+        )
+        .unwrap();
+        let mut want: std::collections::BTreeMap<String, u64> = Default::default();
+        for h in &cli.hits {
+            if !h.category.is_empty() {
+                *want.entry(format!("category {}", h.category)).or_default() += 1;
+            }
+            if !h.severity.is_empty() {
+                *want.entry(format!("severity {}", h.severity)).or_default() += 1;
+            }
+            for s in &h.services {
+                *want.entry(format!("service {s}")).or_default() += 1;
+            }
+        }
+        let mut got: std::collections::BTreeMap<String, u64> = Default::default();
+        for facet in ["category", "severity", "service"] {
+            for v in js["facets"][facet].as_array().unwrap() {
+                let n = v[2].as_u64().unwrap();
+                if n > 0 {
+                    got.insert(format!("{facet} {}", v[1].as_str().unwrap()), n);
+                }
+            }
+        }
+        assert!(!want.is_empty(), "{q}");
+        assert_eq!(got, want, "facet counts for {q:?}");
+    }
+    // Choosing a value narrows the other facets' counts but not its own facet's.
+    let dns = json!({"q": "dns", "filters": {"service": "checkout"}, "sort": "relevance", "limit": 5});
+    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": [dns]})) else {
+        return;
+    };
+    let count = |facet: &str, slug: &str| {
+        js[0]["facets"][facet]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v[0] == slug)
+            .map(|v| v[2].as_u64().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(js[0]["total"], 1, "{js}");
+    assert_eq!(count("category", "dns"), 1, "{js}");
+    assert!(
+        count("service", "email-relay") >= 1,
+        "other services still counted: {js}"
+    );
 }
 
 #[test]
@@ -345,6 +439,127 @@ fn static_search_fetches_only_what_the_query_needs() {
         String::from_utf16_lossy(&text[a..z]).to_lowercase(),
         "certificate"
     );
+}
+
+/// Words in more than `INLINE_POSTINGS` documents get their own posting file, which carries
+/// the rows of the word's best documents: a one-word query then fetches no `d/` file, and
+/// the results still agree with the CLI.
+#[test]
+fn big_posting_lists_carry_their_best_rows() {
+    use incidex::search::static_index::{self, INLINE_POSTINGS, TOP_ROWS};
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let n = INLINE_POSTINGS + 16;
+    for i in 0..n {
+        // "rollout" everywhere, 10 down to 2 times in the first documents (distinct scores:
+        // the same length for all), once in the rest; "cache" in every third.
+        let times = if i < 9 { 10 - i } else { 1 };
+        let words = format!("{}{}", "rollout ".repeat(times), "filler ".repeat(12 - times));
+        let noun = if i % 3 == 0 { "cache" } else { "table" };
+        std::fs::write(
+            content.join(format!("2024-01-{:02}-rollout-{i}.md", i % 28 + 1)),
+            format!("# Problem {i}\n\n{words}The {noun} was cold.\n"),
+        )
+        .unwrap();
+    }
+    let public = dir.path().join("public");
+    common::build(&content, &public, false).unwrap();
+    let index_dir = public.join("search/index");
+    let p = index_dir.join(format!("p/{}.json.gz", static_index::shard_file("rollout")));
+    let bytes = std::fs::read(&p).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text).unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        file["p"].as_array().unwrap().len(),
+        2 * n,
+        "every document has the word"
+    );
+    let top = file["top"].as_array().unwrap();
+    assert_eq!(top.len(), TOP_ROWS);
+    let idx = SearchIndex::open(&incidex::search::index::default_dir(&public)).unwrap();
+    let queries = ["rollout", "rollout cache"];
+    let requests: Vec<Value> = queries
+        .iter()
+        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": 10}))
+        .collect();
+    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": requests})) else {
+        return;
+    };
+    for (q, js) in queries.iter().zip(js.as_array().unwrap()) {
+        let cli = query::search(
+            &idx,
+            &Request {
+                text: q.to_string(),
+                filters: Filters::default(),
+                sort: Sort::Relevance,
+                limit: 10,
+            },
+        )
+        .unwrap();
+        // Documents past the distinct scores tie; compare those before the ties.
+        let distinct = if *q == "rollout" { 9 } else { 3 };
+        let cli_titles: Vec<&str> = cli.hits.iter().take(distinct).map(|h| h.title.as_str()).collect();
+        let js_titles: Vec<&str> = js["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(distinct)
+            .map(|h| h["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(js_titles, cli_titles, "{q}");
+    }
+    let fetched: Vec<&str> = js[0]["fetched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        !fetched.iter().any(|f| f.starts_with("d/")),
+        "one word: rows came with the postings: {fetched:?}"
+    );
+    // The rows carried are the top of the one-word ranking.
+    let top_urls: Vec<&str> = top.iter().map(|r| r[2].as_str().unwrap()).collect();
+    let js_urls: Vec<&str> = js[0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(top_urls, js_urls);
+}
+
+/// The site publishes search.js compacted (render::theme::compact_js): that copy tokenises
+/// and ranks exactly like the source.
+#[test]
+fn published_search_js_behaves_like_the_source() {
+    let b = build_fixture();
+    let published = b.public.join("static/search.js");
+    let size = std::fs::metadata(&published).unwrap().len() as usize;
+    assert!(
+        size < SEARCH_JS.len(),
+        "published {size} bytes, source {}",
+        SEARCH_JS.len()
+    );
+    let index_dir = b.public.join("search/index");
+    let texts: Vec<String> = word_list();
+    let queries: Vec<Value> = ["dns", "certificate expired", "namese", "the"]
+        .iter()
+        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": 5}))
+        .collect();
+    let requests = [
+        json!({"op": "tokens", "texts": texts}),
+        json!({"op": "search", "index": index_dir, "queries": queries}),
+    ];
+    for request in requests {
+        let Some(source) = node(&request) else {
+            return;
+        };
+        let compact = node_with(&request, Some(&published)).unwrap();
+        assert_eq!(compact, source);
+    }
 }
 
 #[test]

@@ -1,11 +1,12 @@
-//! The static search index: the tantivy index re-cut into small gzip'd JSON files the
+//! The static index: the tantivy index re-cut into small gzip'd JSON files the
 //! default theme's `search.js` fetches on demand, so search works on any static host.
 //!
 //! Layout under `search/index/` in the site (format version [`FORMAT`]):
-//! - `manifest.json.gz`: document count, shard list, facet values with archive-wide counts.
-//! - `columns.json.gz`: per document (by `ord`, newest first) its category, severity,
-//!   year and services as indexes into the manifest's facet lists: facet counts and
-//!   filters for any result set without fetching documents.
+//! - `manifest.json.gz`: document count, facet values with archive-wide counts, and the
+//!   facet columns: per document (by `ord`, newest first) its category, severity, year and
+//!   services, each value written as one character ([`facet_char`]; services separated by
+//!   `,`). Every query needs them (facet counts and filters for any result set without
+//!   fetching documents), so they travel in the one file fetched before anything else.
 //! - `sort.json.gz`: per document duration (minutes) and impact (%), fetched only when
 //!   sorting by them.
 //! - `t/<hex of the term's first two characters>.json.gz`: the terms that start with those
@@ -14,12 +15,18 @@
 //!   than [`INLINE_POSTINGS`] live in `p/<hex of the term>.json.gz` and the entry holds 0
 //!   instead of the list; search.js requests that file for each typed word at the same
 //!   time as its shard (a missing file just means the list is inline), saving a round trip.
-//! - `d/<ord / DOC_BLOCK>.json.gz`: what a result shows, for [`DOC_BLOCK`] documents.
+//!   That file is `{"p": postings, "top": [[ord, …row], …]}`: with the list come the `d/`
+//!   rows of the term's [`TOP_ROWS`] best documents, which are the first page of a one-word
+//!   query and often most of a longer one's, so those results need no further requests.
+//! - `d/<ord>.json.gz`: what a result shows that the manifest does not already hold:
+//!   `[title, url, date, duration, impact, snippet text]` (category, services and severity
+//!   names come from the facet columns). One file per document, because the results of a
+//!   query are spread over the whole archive: a bigger block would be fetched for one row.
 //!
 //! Scores are computed from the tantivy index itself (same tokens, same BM25, same field
 //! boosts), so the browser ranks as `incidex search` does, up to the 8-bit quantisation.
-//! A query fetches the manifest, the columns, one shard per word, the big posting lists
-//! it touches and the document blocks it shows; nothing else.
+//! A query fetches the manifest, one shard per word, the big posting lists it touches and
+//! the documents it shows; nothing else.
 //!
 //! Gzip is decoded in the browser with `DecompressionStream`; hosts that serve the files
 //! with `Content-Encoding: gzip` work too (search.js checks for the gzip magic bytes).
@@ -41,13 +48,15 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Term, TERMINATED};
 
 /// Bump when the file layout changes (search.js checks it).
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Site folder of the index.
 pub const DIR: &str = "search/index";
-/// Documents per `d/` block.
-pub const DOC_BLOCK: u32 = 8;
+/// Documents per `d/` file (search.js reads the manifest's `block`).
+pub const DOC_BLOCK: u32 = 1;
 /// Postings kept inside a term shard; longer lists get their own file.
 pub const INLINE_POSTINGS: usize = 64;
+/// Rows carried by a big posting list: one page of results in search.js.
+pub const TOP_ROWS: usize = 10;
 /// Characters of text kept per document for snippets.
 pub const TEXT_CHARS: usize = 360;
 
@@ -171,6 +180,30 @@ pub fn shard_file(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The `TOP_ROWS` ords with the highest quantised score (`encode_postings` output), ties to
+/// the lower ord: the order search.js ranks a one-word query in.
+fn top_ords(postings: &[(u32, f32)], encoded: &[u32]) -> Vec<u32> {
+    let mut scored: Vec<(u32, u32)> = postings
+        .iter()
+        .zip(encoded.chunks(2))
+        .map(|(p, pair)| (p.0, pair[1]))
+        .collect();
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.into_iter().take(TOP_ROWS).map(|p| p.0).collect()
+}
+
+/// What a result shows beyond its facets: `[title, url, date, duration, impact, text]`.
+fn row(d: &SearchDoc) -> Value {
+    json!([
+        d.title,
+        d.url,
+        d.date,
+        d.duration_display,
+        d.impact_display,
+        snippet_text(d),
+    ])
+}
+
 /// Quantise scores to 1..=255 of the term's maximum and delta-encode the ords.
 fn encode_postings(postings: &[(u32, f32)]) -> (f32, Vec<u32>) {
     let max = postings.iter().map(|p| p.1).fold(0.0f32, f32::max);
@@ -231,6 +264,68 @@ impl FacetTable {
     }
 }
 
+/// First character of the facet-column alphabet: below it sit `,` (the services
+/// separator) and the characters JSON escapes.
+const FACET_CHAR_BASE: u32 = 0x30;
+
+/// The character that stands for facet value `index` (-1: none) in a facet column:
+/// `'0'` for none, then one code point per value, skipping the UTF-16 surrogate range so
+/// that one character is one UTF-16 unit in the browser (`charCodeAt`). Values past
+/// U+FFFF (more than 63,000 distinct services) cannot be written and read as none.
+pub fn facet_char(index: i64) -> char {
+    let n = u32::try_from(index + 1).unwrap_or(0);
+    let mut code = FACET_CHAR_BASE + n;
+    if code >= 0xD800 {
+        code += 0x800;
+    }
+    char::from_u32(code)
+        .filter(|_| code <= 0xFFFF)
+        .unwrap_or(char::from_u32(FACET_CHAR_BASE).unwrap_or('0'))
+}
+
+/// Inverse of [`facet_char`].
+pub fn facet_index(c: char) -> i64 {
+    let mut code = u32::from(c);
+    if code >= 0xE000 {
+        code -= 0x800;
+    }
+    i64::from(code) - i64::from(FACET_CHAR_BASE) - 1
+}
+
+/// The facet columns of the manifest: one character per document for the single-valued
+/// facets, `,`-separated runs of characters for services.
+fn facet_columns(
+    docs: &[SearchDoc],
+    categories: &FacetTable,
+    severities: &FacetTable,
+    years: &FacetTable,
+    services: &FacetTable,
+) -> BTreeMap<&'static str, String> {
+    let single = |f: &dyn Fn(&SearchDoc) -> i64| docs.iter().map(|d| facet_char(f(d))).collect::<String>();
+    let mut cols = BTreeMap::new();
+    cols.insert(
+        "category",
+        single(&|d| d.category.as_ref().map(|c| categories.of(&c.slug)).unwrap_or(-1)),
+    );
+    cols.insert(
+        "severity",
+        single(&|d| d.severity.as_ref().map(|s| severities.of(&s.slug)).unwrap_or(-1)),
+    );
+    cols.insert(
+        "year",
+        single(&|d| d.year.map(|y| years.of(&y.to_string())).unwrap_or(-1)),
+    );
+    let mut service = String::with_capacity(docs.len() * 3);
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            service.push(',');
+        }
+        service.extend(d.services.iter().map(|s| facet_char(services.of(&s.slug))));
+    }
+    cols.insert("service", service);
+    cols
+}
+
 #[derive(Serialize)]
 struct Manifest<'a> {
     format: u32,
@@ -240,6 +335,7 @@ struct Manifest<'a> {
     docs: usize,
     block: u32,
     facets: BTreeMap<&'static str, Value>,
+    columns: BTreeMap<&'static str, String>,
 }
 
 /// Text kept for a document's snippet: the root-cause sentence, then the start of the
@@ -292,6 +388,7 @@ fn gz_level(path: String, value: &impl Serialize, level: u32) -> OutputFile {
 /// Every file of the static index, for the site at [`DIR`].
 pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<Vec<OutputFile>, SearchError> {
     let table = scored_postings(index)?;
+    let rows: Vec<Value> = docs.par_iter().map(row).collect();
 
     // Term shards, and big posting lists beside them.
     let mut shards: BTreeMap<String, Vec<(String, TermPostings)>> = BTreeMap::new();
@@ -308,9 +405,18 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<V
                 let (max, encoded) = encode_postings(&postings);
                 let max = json!((f64::from(max) * 10_000.0).round() / 10_000.0);
                 if postings.len() > INLINE_POSTINGS {
+                    let top: Vec<Value> = top_ords(&postings, &encoded)
+                        .into_iter()
+                        .filter_map(|ord| {
+                            let row = rows.get(ord as usize)?.as_array()?;
+                            Some(Value::Array(
+                                std::iter::once(json!(ord)).chain(row.iter().cloned()).collect(),
+                            ))
+                        })
+                        .collect();
                     out.push(gz_level(
                         format!("{DIR}/p/{}.json.gz", shard_file(&term)),
-                        &encoded,
+                        &json!({"p": encoded, "top": top}),
                         GZIP_POSTINGS,
                     ));
                     entries.insert(term, json!([df, max, 0]));
@@ -348,13 +454,7 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<V
             .map(|y| (y.to_string(), y.to_string())),
         FacetOrder::ValueDesc,
     );
-    let columns = json!({
-        "category": docs.iter().map(|d| d.category.as_ref().map(|c| categories.of(&c.slug)).unwrap_or(-1)).collect::<Vec<_>>(),
-        "severity": docs.iter().map(|d| d.severity.as_ref().map(|s| severities.of(&s.slug)).unwrap_or(-1)).collect::<Vec<_>>(),
-        "year": docs.iter().map(|d| d.year.map(|y| years.of(&y.to_string())).unwrap_or(-1)).collect::<Vec<_>>(),
-        "service": docs.iter().map(|d| d.services.iter().map(|s| services.of(&s.slug)).collect::<Vec<_>>()).collect::<Vec<_>>(),
-    });
-    files.push(gz(format!("{DIR}/columns.json.gz"), &columns));
+    let columns = facet_columns(docs, &categories, &severities, &years, &services);
     let sort = json!({
         "duration": docs.iter().map(|d| d.duration_minutes).collect::<Vec<_>>(),
         "impact": docs.iter().map(|d| d.impact_percent).collect::<Vec<_>>(),
@@ -373,38 +473,35 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<V
             docs: docs.len(),
             block: DOC_BLOCK,
             facets,
+            columns,
         },
     ));
 
-    // Document blocks.
-    let blocks: Vec<OutputFile> = docs
+    // Document rows.
+    let blocks: Vec<OutputFile> = rows
         .par_chunks(DOC_BLOCK as usize)
         .enumerate()
-        .map(|(i, chunk)| {
-            let rows: Vec<Value> = chunk
-                .iter()
-                .map(|d| {
-                    json!([
-                        d.title,
-                        d.url,
-                        d.date,
-                        d.category.as_ref().map(|c| c.name.as_str()).unwrap_or(""),
-                        d.services
-                            .iter()
-                            .map(|s| s.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        d.severity.as_ref().map(|s| s.name.as_str()).unwrap_or(""),
-                        d.duration_display,
-                        d.impact_display,
-                        snippet_text(d),
-                    ])
-                })
-                .collect();
-            gz(format!("{DIR}/d/{i}.json.gz"), &rows)
-        })
+        .map(|(i, chunk)| gz(format!("{DIR}/d/{i}.json.gz"), &chunk))
         .collect();
     files.extend(blocks);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facet_chars_round_trip_and_are_one_utf16_unit() {
+        for i in [-1i64, 0, 1, 12, 43, 44, 0xD7CE, 0xD7CF, 0xD7D0, 0xF000] {
+            let c = facet_char(i);
+            assert_eq!(c.len_utf16(), 1, "{i}");
+            assert_ne!(c, ',', "{i}");
+            assert_eq!(facet_index(c), i, "{i}");
+        }
+        assert_eq!(facet_char(-1), '0');
+        // Past the last BMP code point: written and read as none, never a panic.
+        assert_eq!(facet_index(facet_char(70_000)), -1);
+    }
 }

@@ -5,7 +5,8 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const search = require(path.join(__dirname, "../../themes/default/static/search.js"));
+// INCIDEX_SEARCH_JS: a built site's (compacted) copy instead of the theme's source.
+const search = require(process.env.INCIDEX_SEARCH_JS || path.join(__dirname, "../../themes/default/static/search.js"));
 
 let input = "";
 process.stdin.on("data", (d) => (input += d));

@@ -8,6 +8,8 @@
 //     generated Snowball code that tantivy uses). tests/search_js.rs checks agreement.
 //  2. Engine: fetches only what a query needs and ranks like `incidex search`.
 //  3. The page: results as you type, facets with counts, sorts, keyboard, deep links.
+//     Loaded `async` in the page's head: the first query (from location.search) starts
+//     fetching as soon as this file runs, before the page is parsed or styled.
 // Content is never inserted as HTML: every string from the index becomes a text node.
 (function (root) {
   "use strict";
@@ -393,6 +395,10 @@
   }
 
   // ---- 2. Engine ---------------------------------------------------------------------
+  // Static index format this file reads (src/search/static_index.rs FORMAT).
+  var FORMAT = 2;
+  // A facet column character → value index, -1 for none (static_index.rs facet_char).
+  function facetIndex(code) { return code - (code >= 0xe000 ? 0x800 : 0) - 0x31; }
   function shardKey(term) { return Array.from(term).slice(0, 2).join(""); }
   function hex(str) {
     return Array.from(new TextEncoder().encode(str), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
@@ -415,9 +421,31 @@
       }
       return cache[path];
     }
-    var self = {};
-    self.manifest = function () { return json("manifest.json.gz"); };
-    self.columns = function () { return json("columns.json.gz"); };
+    var self = {}, manifest = null;
+    var rows = new Map();
+    // The manifest, with its facet columns decoded once into arrays of value indexes.
+    self.manifest = function () {
+      return manifest || (manifest = json("manifest.json.gz").then(function (m) {
+        if (m.format !== FORMAT) throw new Error("search index format " + m.format + ", this page reads " + FORMAT);
+        var single = function (text) {
+          var out = new Int32Array(text.length);
+          for (var i = 0; i < text.length; i++) out[i] = facetIndex(text.charCodeAt(i));
+          return out;
+        };
+        // Services: document ord's values are values[start[ord]] to values[start[ord + 1]].
+        var text = m.columns.service, start = new Int32Array(m.docs + 1), values = new Int32Array(text.length), n = 0, d = 0;
+        for (var i = 0; i < text.length; i++) {
+          var code = text.charCodeAt(i);
+          if (code === 44) start[++d] = n; else values[n++] = facetIndex(code);
+        }
+        while (d < m.docs) start[++d] = n;
+        m.cols = {
+          category: single(m.columns.category), severity: single(m.columns.severity), year: single(m.columns.year),
+          service: { start: start, values: values }
+        };
+        return m;
+      }, function (e) { manifest = null; throw e; }));
+    };
     // Fetched without waiting for the manifest (one round trip less); a word no shard
     // holds is simply a missing file.
     self.shard = function (key) {
@@ -432,7 +460,10 @@
       return self.shard(key).then(function (shard) {
         var e = shard[term];
         if (!e) return new Map();
-        var list = typeof e[2] === "number" ? json("p/" + hex(term) + ".json.gz") : Promise.resolve(e[2]);
+        var list = typeof e[2] === "number" ? json("p/" + hex(term) + ".json.gz").then(function (f) {
+          f.top.forEach(function (r) { rows.set(r[0], r.slice(1)); });
+          return f.p;
+        }) : Promise.resolve(e[2]);
         return list.then(function (p) {
           var out = new Map(), ord = 0;
           for (var i = 0; i < p.length; i += 2) {
@@ -473,11 +504,11 @@
         if (c.word && c.word.length >= 3) json("p/" + hex(c.word) + ".json.gz").catch(function () {});
       });
       var needSort = opts.sort === "duration" || opts.sort === "impact";
-      return Promise.all([self.manifest(), self.columns(), needSort ? self.sortColumns() : null,
+      return Promise.all([self.manifest(), needSort ? self.sortColumns() : null,
         Promise.all(clauses.map(self.resolve))]).then(function (r) {
-        var manifest = r[0], cols = r[1], sortCols = r[2], resolved = r[3];
+        var manifest = r[0], sortCols = r[1], resolved = r[2];
         if (!clauses.length || resolved.some(function (x) { return !x.terms.length; })) {
-          return finish(manifest, cols, sortCols, resolved, new Map());
+          return finish(manifest, sortCols, resolved, new Map());
         }
         return Promise.all(resolved.map(function (res) {
           return Promise.all(res.terms.map(self.postings)).then(function (maps) {
@@ -501,37 +532,38 @@
             scores.forEach(function (s, ord) { if (g.has(ord)) out.set(ord, s + g.get(ord)); });
             scores = out;
           });
-          return finish(manifest, cols, sortCols, resolved, scores);
+          return finish(manifest, sortCols, resolved, scores);
         });
       });
 
-      function finish(manifest, cols, sortCols, resolved, scores) {
-        var filters = opts.filters || {}, kinds = ["category", "service", "severity", "year"];
-        var wanted = {};
-        kinds.forEach(function (k) {
+      function finish(manifest, sortCols, resolved, scores) {
+        var filters = opts.filters || {}, kinds = ["category", "service", "severity", "year"], cols = manifest.cols;
+        // Index of each filter's value; null: no filter; -2 (matches nothing): unknown value.
+        var wanted = kinds.map(function (k) {
           var slug = filters[k];
-          wanted[k] = slug ? manifest.facets[k].findIndex(function (v) { return v[0] === slug; }) : null;
+          if (!slug) return null;
+          var i = manifest.facets[k].findIndex(function (v) { return v[0] === slug; });
+          return i < 0 ? -2 : i;
         });
-        var has = function (k, ord) {
-          var w = wanted[k];
-          if (w === null) return true;
-          var v = cols[k][ord];
-          return Array.isArray(v) ? v.indexOf(w) >= 0 : v === w;
-        };
-        var counts = {};
-        kinds.forEach(function (k) { counts[k] = new Map(); });
+        var wc = wanted[0], wv = wanted[1], ws = wanted[2], wy = wanted[3];
+        var cat = cols.category, sev = cols.severity, year = cols.year;
+        var svcStart = cols.service.start, svcValues = cols.service.values;
+        var counts = kinds.map(function (k) { return new Int32Array(manifest.facets[k].length); });
+        var cc = counts[0], cv = counts[1], cs = counts[2], cy = counts[3];
         var hits = [];
+        // A facet's counts are over the results of the other facets' filters, so choosing
+        // one value of a facet still shows how many results each other value would give.
         scores.forEach(function (score, ord) {
-          var fails = kinds.filter(function (k) { return !has(k, ord); });
-          if (fails.length === 0) hits.push({ ord: ord, score: score });
-          kinds.forEach(function (k) {
-            if (fails.length === 0 || (fails.length === 1 && fails[0] === k)) {
-              var v = cols[k][ord];
-              (Array.isArray(v) ? v : [v]).forEach(function (i) {
-                if (i >= 0) counts[k].set(i, (counts[k].get(i) || 0) + 1);
-              });
-            }
-          });
+          var c = cat[ord], sv = sev[ord], y = year[ord], from = svcStart[ord], to = svcStart[ord + 1], i;
+          var okV = wv === null;
+          for (i = from; !okV && i < to; i++) okV = svcValues[i] === wv;
+          var okC = wc === null || c === wc;
+          var okS = ws === null || sv === ws, okY = wy === null || y === wy;
+          if (okC && okV && okS && okY) hits.push({ ord: ord, score: score });
+          if (okV && okS && okY && c >= 0) cc[c]++;
+          if (okC && okS && okY) for (i = from; i < to; i++) if (svcValues[i] >= 0) cv[svcValues[i]]++;
+          if (okC && okV && okY && sv >= 0) cs[sv]++;
+          if (okC && okV && okS && y >= 0) cy[y]++;
         });
         var desc = function (col) {
           return function (a, b) {
@@ -547,19 +579,24 @@
         else if (opts.sort === "impact") hits.sort(desc(sortCols.impact));
         else hits.sort(function (a, b) { return b.score - a.score || a.ord - b.ord; });
         var facets = {};
-        kinds.forEach(function (k) {
-          facets[k] = manifest.facets[k].map(function (v, i) { return [v[0], v[1], counts[k].get(i) || 0]; });
+        kinds.forEach(function (k, j) {
+          facets[k] = manifest.facets[k].map(function (v, i) { return [v[0], v[1], counts[j][i]]; });
         });
         var shown = hits.slice(0, opts.limit || 20);
         var terms = [];
         resolved.forEach(function (x) { terms = terms.concat(x.terms); });
         return Promise.all(shown.map(function (h) {
-          return self.block(Math.floor(h.ord / manifest.block)).then(function (rows) {
-            var d = rows[h.ord % manifest.block];
+          var row = rows.has(h.ord) ? Promise.resolve(rows.get(h.ord)) :
+            self.block(Math.floor(h.ord / manifest.block)).then(function (block) { return block[h.ord % manifest.block]; });
+          return row.then(function (d) {
+            var name = function (k, i) { return i >= 0 ? manifest.facets[k][i][1] : ""; };
             return {
-              ord: h.ord, score: h.score, title: d[0], url: d[1], date: d[2], category: d[3],
-              services: d[4] ? d[4].split(", ") : [], severity: d[5], duration: d[6], impact: d[7],
-              titleHighlights: highlight(d[0], terms), snippet: snippet(d[8], terms)
+              ord: h.ord, score: h.score, title: d[0], url: d[1], date: d[2],
+              category: name("category", cat[h.ord]),
+              services: Array.from(svcValues.subarray(svcStart[h.ord], svcStart[h.ord + 1]))
+                .filter(function (i) { return i >= 0; }).map(function (i) { return name("service", i); }),
+              severity: name("severity", sev[h.ord]), duration: d[3], impact: d[4],
+              titleHighlights: highlight(d[0], terms), snippet: snippet(d[5], terms)
             };
           });
         })).then(function (out) {
@@ -571,9 +608,16 @@
   }
 
   // Ranges [from, to) (UTF-16) of the tokens of text whose term is one of terms.
+  // Stemming keeps a word's first character, so only words starting like a term are stemmed.
   function highlight(text, terms) {
-    return tokens(text).filter(function (t) { return terms.indexOf(t.term) >= 0; })
-      .map(function (t) { return [t.from, t.to]; });
+    var firsts = terms.map(function (t) { return String.fromCodePoint(t.codePointAt(0)); });
+    var re = /[\p{Alphabetic}\p{N}]+/gu, out = [], m;
+    while ((m = re.exec(text))) {
+      var w = lower(m[0]);
+      if (firsts.indexOf(String.fromCodePoint(w.codePointAt(0))) < 0 || utf8Length(m[0]) >= MAX_TOKEN_BYTES) continue;
+      if (terms.indexOf(stem(w)) >= 0) out.push([m.index, m.index + m[0].length]);
+    }
+    return out;
   }
 
   // A window of text around the first match, with the matches marked.
@@ -602,20 +646,12 @@
 
   // ---- 3. The page -------------------------------------------------------------------
   if (typeof document === "undefined") return;
-  var form = document.getElementById("search-form");
-  if (!form) return;
-  var input = document.getElementById("search-q");
-  var sortSelect = document.getElementById("search-sort");
-  var status = document.getElementById("search-status");
-  var list = document.getElementById("search-results");
-  var facetBox = document.getElementById("search-facets");
-  var more = document.getElementById("search-more");
-  var siteRoot = form.getAttribute("data-root") || "../";
-  var indexBase = form.getAttribute("data-index") || "index/";
-  var apiMeta = document.querySelector('meta[name="incidex-search-api"]');
+  var script = document.currentScript;
+  var indexBase = (script && script.getAttribute("data-index")) || "index/";
   var PAGE = 10;
   var FACETS = [["category", "Category"], ["service", "Service"], ["year", "Year"], ["severity", "Severity"]];
   var state = { q: "", sort: "relevance", filters: {}, limit: PAGE };
+  var form, input, sortSelect, status, list, facetBox, more, siteRoot, apiMeta;
 
   var engine = Engine(function (path) {
     return fetch(indexBase + path).then(function (r) {
@@ -650,8 +686,16 @@
     });
   }
 
+  // The first query, started while the page is still loading; update() takes it over
+  // when it asks for the same thing.
+  var early = null;
+  function optsKey(opts) { return JSON.stringify([opts.q, opts.filters, opts.sort, opts.limit]); }
+
   function run(opts) {
+    var started = early;
+    early = null;
     if (apiMeta) return viaApi(opts).catch(function () { return engine.search(opts); });
+    if (started && started.key === optsKey(opts)) return started.promise;
     return engine.search(opts);
   }
 
@@ -761,38 +805,67 @@
     });
   }
 
-  function fromUrl() {
+  function readUrl() {
     var p = new URLSearchParams(location.search);
     state.q = p.get("q") || "";
     state.sort = p.get("sort") || "relevance";
     state.filters = {};
     state.limit = PAGE;
     FACETS.forEach(function (f) { if (p.get(f[0])) state.filters[f[0]] = p.get(f[0]); });
+  }
+
+  function fromUrl() {
+    readUrl();
     input.value = state.q;
     sortSelect.value = state.sort;
   }
 
-  var timer;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { state.q = input.value; state.limit = PAGE; update(false); }, 60);
-  });
-  sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; state.limit = PAGE; update(true); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; state.limit = PAGE; update(true); });
-  if (more) more.addEventListener("click", function () { state.limit += 2 * PAGE; update(false); });
-  window.addEventListener("popstate", function () { fromUrl(); update(false); });
-  document.addEventListener("keydown", function (e) {
-    var links = Array.prototype.slice.call(list.querySelectorAll("a.result-title"));
-    var i = links.indexOf(document.activeElement);
-    if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); input.select(); }
-    else if (e.key === "ArrowDown" && (document.activeElement === input || i >= 0) && links.length) {
-      e.preventDefault(); links[Math.min(i + 1, links.length - 1)].focus();
-    } else if (e.key === "ArrowUp" && i >= 0) {
-      e.preventDefault(); (i === 0 ? input : links[i - 1]).focus();
-    } else if (e.key === "Escape" && document.activeElement === input) {
-      input.value = ""; state.q = ""; update(false);
-    }
-  });
-  fromUrl();
-  update(false);
+  // Before the page is parsed: a server API (incidex serve) is announced at the end of the
+  // body, so only the static engine starts early; a page served by a server simply
+  // ignores the early result.
+  readUrl();
+  if (state.q.trim() !== "") {
+    var firstOpts = { q: state.q, filters: state.filters, sort: state.sort, limit: state.limit };
+    early = { key: optsKey(firstOpts), promise: engine.search(firstOpts) };
+    early.promise.catch(function () {});
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+
+  function start() {
+    form = document.getElementById("search-form");
+    if (!form) return;
+    input = document.getElementById("search-q");
+    sortSelect = document.getElementById("search-sort");
+    status = document.getElementById("search-status");
+    list = document.getElementById("search-results");
+    facetBox = document.getElementById("search-facets");
+    more = document.getElementById("search-more");
+    siteRoot = form.getAttribute("data-root") || "../";
+    apiMeta = document.querySelector('meta[name="incidex-search-api"]');
+
+    var timer;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { state.q = input.value; state.limit = PAGE; update(false); }, 60);
+    });
+    sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; state.limit = PAGE; update(true); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; state.limit = PAGE; update(true); });
+    if (more) more.addEventListener("click", function () { state.limit += 2 * PAGE; update(false); });
+    window.addEventListener("popstate", function () { fromUrl(); update(false); });
+    document.addEventListener("keydown", function (e) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a.result-title"));
+      var i = links.indexOf(document.activeElement);
+      if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); input.select(); }
+      else if (e.key === "ArrowDown" && (document.activeElement === input || i >= 0) && links.length) {
+        e.preventDefault(); links[Math.min(i + 1, links.length - 1)].focus();
+      } else if (e.key === "ArrowUp" && i >= 0) {
+        e.preventDefault(); (i === 0 ? input : links[i - 1]).focus();
+      } else if (e.key === "Escape" && document.activeElement === input) {
+        input.value = ""; state.q = ""; update(false);
+      }
+    });
+    fromUrl();
+    update(false);
+  }
 })(typeof window !== "undefined" ? window : globalThis);
