@@ -594,6 +594,106 @@ mod tests {
         assert_eq!(third.reused.len(), 2);
     }
 
+    fn edit(dir: &Path, rel: &str) -> Changes {
+        let root = dir.join("content").canonicalize().unwrap();
+        Changes {
+            content: true,
+            edited: [root.join(rel)].into_iter().collect(),
+            ..Changes::default()
+        }
+    }
+
+    fn html_of(files: &[OutputFile], path: &str) -> String {
+        let f = files.iter().find(|f| f.path == path).expect(path);
+        let crate::output::Contents::Bytes(b) = &f.contents else {
+            panic!("{path} is not in memory")
+        };
+        String::from_utf8_lossy(b).into_owned()
+    }
+
+    fn postmortem(title: &str, category: &str, day: u32, body: &str) -> String {
+        format!(
+            "---\ntitle: {title}\nstart: 2024-03-{day:02}T10:00:00Z\nservices: [ledger]\n\
+             root_cause:\n  category: {category}\n---\n\n# {title}\n\n{body}\n"
+        )
+    }
+
+    #[test]
+    fn a_saved_page_alone_is_what_the_whole_rebuild_renders() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        for (name, day) in [("a", 1), ("b", 2), ("c", 3)] {
+            let text = postmortem(&format!("Ledger stall {name}"), "capacity", day, "Queues grew.");
+            fs::write(dir.path().join(format!("content/{name}.md")), text).unwrap();
+        }
+        let mut r = Rebuilder::new(sources(dir.path()));
+        r.rebuild(Changes::default());
+        fs::write(
+            dir.path().join("content/b.md"),
+            postmortem(
+                "Ledger stall b, retold",
+                "capacity",
+                2,
+                "Queues grew past the limit.",
+            ),
+        )
+        .unwrap();
+        let changes = edit(dir.path(), "b.md");
+        let preview = r.preview(&changes).expect("an in-place body edit previews");
+        assert_eq!(preview.pages.len(), 1);
+        let early = html_of(&preview.pages, "incidents/b/index.html");
+        assert!(early.contains("Queues grew past the limit."));
+        // It shows the other two as similar incidents, as the whole rebuild does.
+        assert!(early.contains("Ledger stall a") && early.contains("Ledger stall c"));
+        let full = r.rebuild(changes);
+        assert_eq!(full.report.reparsed, 0, "the preview's read is reused");
+        let files = full.files.unwrap();
+        assert_eq!(html_of(&files, "incidents/b/index.html"), early);
+        // Pages listing b catch up in the whole rebuild.
+        assert!(html_of(&files, "incidents/index.html").contains("Ledger stall b, retold"));
+    }
+
+    #[test]
+    fn no_preview_when_the_edit_moves_the_postmortem() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        for (name, day) in [("a", 1), ("b", 2)] {
+            let text = postmortem(&format!("Ledger stall {name}"), "capacity", day, "Queues grew.");
+            fs::write(dir.path().join(format!("content/{name}.md")), text).unwrap();
+        }
+        let mut r = Rebuilder::new(sources(dir.path()));
+        r.rebuild(Changes::default());
+        let b = dir.path().join("content/b.md");
+        // Another category changes which incidents are similar: the whole rebuild decides.
+        fs::write(&b, postmortem("Ledger stall b", "dns", 2, "Queues grew.")).unwrap();
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        r.rebuild(edit(dir.path(), "b.md"));
+        // Another start date moves it in the archive.
+        fs::write(&b, postmortem("Ledger stall b", "dns", 9, "Queues grew.")).unwrap();
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        r.rebuild(edit(dir.path(), "b.md"));
+        // A new slug is a new page.
+        fs::write(
+            &b,
+            format!(
+                "---\nslug: moved\n{}",
+                &postmortem("Ledger stall b", "dns", 9, "x")[4..]
+            ),
+        )
+        .unwrap();
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        r.rebuild(edit(dir.path(), "b.md"));
+        // Unchanged file: nothing to preview.
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        // A file that was added or removed is not an in-place edit.
+        let walked = Changes {
+            reshaped: true,
+            ..edit(dir.path(), "b.md")
+        };
+        fs::write(&b, postmortem("Ledger stall b", "dns", 9, "Changed.")).unwrap();
+        assert!(r.preview(&walked).is_none());
+    }
+
     #[test]
     fn a_file_hidden_by_a_duplicate_slug_comes_back_when_the_other_goes() {
         let dir = tempfile::tempdir().unwrap();
