@@ -39,9 +39,9 @@ grep -E "^Built" "$log"
 file="$(find "$work/content" -name '*.md' | sort | sed -n 1p)"
 slug="$(basename "$file" .md)"
 echo "== save-to-reload latency (editing $(basename "$file"))"
-python3 bench/reload_latency.py "127.0.0.1:$port" "$file" 20
-echo "== server's own rebuild times (last 5)"
-grep -E "^Rebuilt" "$log" | tail -n 5 || true
+python3 bench/reload_latency.py "127.0.0.1:$port" "$file" "/incidents/$slug/" 20
+echo "== server's own times (last 3 edits: the saved page first, then the whole site)"
+grep -E "^(Rebuilt|Saved)" "$log" | tail -n 6 || true
 
 for path in "/" "/incidents/$slug/"; do
   echo "== wrk -t2 -c200 -d10s http://127.0.0.1:$port$path"

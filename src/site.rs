@@ -166,9 +166,22 @@ pub fn load_file(found: &Found, cx: &Context<'_>) -> (Option<Postmortem>, Vec<Di
 /// are pointed at the real page. A file slug that is some other postmortem's real slug is
 /// left alone, since links to that one already point at it.
 fn point_links_at_front_matter_slugs(archive: &mut Archive) {
-    let real: std::collections::HashSet<&str> = archive.postmortems.iter().map(|p| p.slug.as_str()).collect();
-    let moves: Vec<(String, String)> = archive
-        .postmortems
+    let moves = link_moves(&archive.postmortems);
+    if moves.is_empty() {
+        return;
+    }
+    for p in &mut archive.postmortems {
+        apply_link_moves(p, &moves);
+    }
+}
+
+/// The link rewrites [`assemble`] applies to every body (`href="../<name>/"` →
+/// `href="../<slug>/"`), for the archive's postmortems. `serve` applies them to a just-saved
+/// postmortem before the rest of the archive is assembled again.
+pub fn link_moves<'a>(postmortems: impl IntoIterator<Item = &'a Postmortem>) -> Vec<(String, String)> {
+    let postmortems: Vec<&Postmortem> = postmortems.into_iter().collect();
+    let real: std::collections::HashSet<&str> = postmortems.iter().map(|p| p.slug.as_str()).collect();
+    postmortems
         .iter()
         .filter_map(|p| {
             let name = p.path.rsplit('/').next().unwrap_or(&p.path);
@@ -177,15 +190,14 @@ fn point_links_at_front_matter_slugs(archive: &mut Archive) {
             (by_name != p.slug && !real.contains(by_name.as_str()))
                 .then(|| (format!("href=\"../{by_name}/"), format!("href=\"../{}/", p.slug)))
         })
-        .collect();
-    if moves.is_empty() {
-        return;
-    }
-    for p in &mut archive.postmortems {
-        for (from, to) in &moves {
-            if p.body_html.contains(from.as_str()) {
-                p.body_html = p.body_html.replace(from.as_str(), to);
-            }
+        .collect()
+}
+
+/// Apply [`link_moves`] to one postmortem's body.
+pub fn apply_link_moves(p: &mut Postmortem, moves: &[(String, String)]) {
+    for (from, to) in moves {
+        if p.body_html.contains(from.as_str()) {
+            p.body_html = p.body_html.replace(from.as_str(), to);
         }
     }
 }

@@ -20,7 +20,8 @@ fn browser_ready() -> bool {
     true
 }
 
-fn scenario(site: &std::path::Path, query: &str, facet: &str, value: &str) -> Value {
+/// `site`: the built site's folder, or the address of a running server.
+fn scenario(site: impl AsRef<std::ffi::OsStr>, query: &str, facet: &str, value: &str) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/browser.js");
     let out = Command::new("node")
         .args([script, "scenario"])
@@ -95,4 +96,52 @@ fn hostile_titles_render_as_text() {
     assert!(before[0].contains("<img src=x onerror="), "{r}");
     assert_eq!(r["markup"]["imgs"], 0, "{r}");
     assert_eq!(r["markup"]["xss"], Value::Null, "{r}");
+}
+
+/// Served by `incidex serve`, the page asks `/api/search` (tantivy) and shows the same
+/// facets with counts as it does from the static index, and a facet click narrows the same.
+#[test]
+fn served_search_page_uses_the_api_with_the_same_facets() {
+    if !browser_ready() {
+        return;
+    }
+    let b = build_fixture();
+    let sources = incidex::serve::rebuild::Sources {
+        content: b.content.clone(),
+        config: b.dir.path().join("incidex.yaml"),
+        config_required: false,
+        include_drafts: false,
+        today: jiff::civil::date(2026, 1, 1),
+        base_url: None,
+        output: None,
+    };
+    let serve = incidex::serve::Serve::bind("127.0.0.1:0".parse().unwrap(), sources).unwrap();
+    let url = format!("http://{}", serve.local_addr());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        serve.run(shutdown, |_| {}).unwrap();
+    });
+    let served = scenario(&url, "dns", "service", "checkout");
+    let published = scenario(&b.public, "dns", "service", "checkout");
+    let _ = stop.send(());
+    server.join().unwrap();
+
+    assert_eq!(served["api"], true, "the served page asked /api/search: {served}");
+    assert_eq!(published["api"], false, "{published}");
+    assert!(
+        strings(&served["facets"])
+            .iter()
+            .any(|f| f.starts_with("category=dns 2")),
+        "{served}"
+    );
+    assert_eq!(served["facets"], published["facets"], "same facets and counts");
+    assert!(served["clicked"].as_bool().unwrap(), "{served}");
+    assert_eq!(
+        strings(&served["after"]),
+        ["DNS resolution failures for checkout"],
+        "{served}"
+    );
 }

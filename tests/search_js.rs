@@ -587,3 +587,70 @@ fn untrusted_titles_stay_text_in_the_static_index() {
     // Kept verbatim as data; the page turns it into a text node (browser test checks).
     assert!(title.contains("<img src=x onerror="), "{title}");
 }
+
+/// `serve`'s `/api/search` counts facets in Rust (`query::search_faceted`); the page shows
+/// them exactly as the static index's counts from `search.js`, so the two must agree value
+/// for value, order included.
+#[test]
+fn api_facets_match_the_static_index() {
+    let b = build_fixture();
+    let idx = SearchIndex::open(&b.index).unwrap();
+    let config = incidex::config::Config::default();
+    let loaded = incidex::site::load(
+        &b.content,
+        &incidex::site::LoadOptions {
+            config: &config,
+            include_drafts: false,
+            today: jiff::civil::date(2026, 1, 1),
+        },
+    )
+    .unwrap();
+    let docs = incidex::search::SearchDoc::all(&loaded.archive.postmortems, &config);
+    let columns = query::FacetColumns::new(&docs);
+    let cases: Vec<(&str, Filters, Value)> = vec![
+        ("the", Filters::default(), json!({})),
+        ("dns", Filters::default(), json!({})),
+        (
+            "dns",
+            Filters {
+                category: Some("dns".into()),
+                ..Filters::default()
+            },
+            json!({"category": "dns"}),
+        ),
+        (
+            "the",
+            Filters {
+                service: Some("checkout".into()),
+                year: Some(2024),
+                ..Filters::default()
+            },
+            json!({"service": "checkout", "year": "2024"}),
+        ),
+    ];
+    let queries: Vec<Value> = cases
+        .iter()
+        .map(|(q, _, f)| json!({"q": q, "filters": f, "sort": "relevance", "limit": 5}))
+        .collect();
+    let index_dir = b.public.join("search/index");
+    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": queries})) else {
+        return;
+    };
+    for ((q, filters, _), js) in cases.iter().zip(js.as_array().unwrap()) {
+        let req = Request {
+            text: q.to_string(),
+            filters: filters.clone(),
+            sort: Sort::Relevance,
+            limit: 5,
+        };
+        let (results, facets) = query::search_faceted(&idx, &req, &columns).unwrap();
+        assert_eq!(
+            serde_json::to_value(&facets).unwrap(),
+            js["facets"],
+            "facets for {q:?} {filters:?}"
+        );
+        assert_eq!(results.total, js["total"].as_u64().unwrap() as usize, "{q:?}");
+        // And filtering by columns finds what tantivy's filters find.
+        assert_eq!(results.total, query::search(&idx, &req).unwrap().total, "{q:?}");
+    }
+}

@@ -88,6 +88,7 @@ fn start_with(prepare: impl FnOnce(&Path)) -> Running {
                             )
                         }
                         Event::Failed { message, .. } => format!("failed {message}"),
+                        Event::Previewed { pages, .. } => format!("previewed {}", pages.join(" ")),
                     };
                     let _ = ev_tx.send(line);
                 },
@@ -165,10 +166,20 @@ struct Events {
 }
 
 impl Events {
+    /// Events for every rebuild.
     fn open(addr: SocketAddr) -> Events {
+        Events::open_target(addr, "/__incidex/events")
+    }
+
+    /// Events as the page at `page` subscribes to them: a reload only when it changed.
+    fn open_page(addr: SocketAddr, page: &str) -> Events {
+        Events::open_target(addr, &format!("/__incidex/events?page={page}"))
+    }
+
+    fn open_target(addr: SocketAddr, target: &str) -> Events {
         let mut s = TcpStream::connect_timeout(&addr, WAIT).unwrap();
         s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
-        write!(s, "GET /__incidex/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        write!(s, "GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
         let mut e = Events {
             reader: BufReader::new(s),
             seen: String::new(),
@@ -207,6 +218,23 @@ impl Events {
 }
 
 impl Events {
+    /// Assert that no `needle` arrives for `quiet`.
+    fn assert_no(&mut self, needle: &str, quiet: Duration) {
+        let until = Instant::now() + quiet;
+        while Instant::now() < until {
+            let mut line = String::new();
+            if let Ok(n) = self.reader.read_line(&mut line) {
+                assert!(n > 0, "event stream closed");
+                self.seen.push_str(&line);
+            }
+            assert!(
+                !self.seen.contains(needle),
+                "unexpected {needle:?}: {:?}",
+                self.seen
+            );
+        }
+    }
+
     /// Wait for reload events until `done` holds (a rebuild may take more than one event).
     fn reload_until(&mut self, what: &str, done: impl Fn() -> bool) {
         let deadline = Instant::now() + WAIT;
@@ -361,6 +389,7 @@ fn no_path_escapes_the_site() {
 #[test]
 fn editing_a_file_rebuilds_and_reloads_with_the_new_text() {
     let s = start();
+    let mut page_events = Events::open_page(s.addr, DNS_PAGE);
     let mut events = Events::open(s.addr);
     let path = s.content().join(DNS);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -370,22 +399,35 @@ fn editing_a_file_rebuilds_and_reloads_with_the_new_text() {
             .replace("title: \"Expired DNS", "title: \"Lapsed DNS"),
     )
     .unwrap();
-    events.wait_for("event: reload");
+    // The open page is told to reload as soon as its own page is rebuilt, and then shows
+    // the new text.
+    page_events.wait_for("event: reload");
     let page = get(s.addr, DNS_PAGE);
     assert!(
         page.body.contains("Parcel tracking links went dark"),
         "{}",
         page.body
     );
-    // Only the edited file was read again; the other pages (kept from the previous build,
-    // not re-rendered) are still there.
-    let report = s.events.recv_timeout(WAIT).unwrap();
-    assert_eq!(report, "rebuilt 1 reparsed, 0 problems");
+    // The saved page went out first, then the whole site; the file was read once.
+    assert_eq!(
+        s.events.recv_timeout(WAIT).unwrap(),
+        "previewed incidents/2024-05-17-dns-expiry/index.html"
+    );
+    assert_eq!(
+        s.events.recv_timeout(WAIT).unwrap(),
+        "rebuilt 0 reparsed, 0 problems"
+    );
+    // The whole-site rebuild rendered the same page again: it does not reload twice.
+    page_events.assert_no("event: reload", Duration::from_millis(300));
+    assert_eq!(get(s.addr, DNS_PAGE).body, page.body);
+    // Other pages (kept from the previous build, not re-rendered) are still there.
     let other = get(s.addr, "/incidents/2024-03-02-queue-backlog/");
     assert_eq!(other.status, 200);
     assert!(other.body.contains("worker pool was too small"));
-    // Index pages are always re-rendered: the new title is listed.
-    assert!(get(s.addr, "/incidents/").body.contains("Lapsed DNS delegation"));
+    // Index pages are correct after the whole-site rebuild: the new title is listed.
+    events.reload_until("the list page's new title", || {
+        get(s.addr, "/incidents/").body.contains("Lapsed DNS delegation")
+    });
 
     // A new file appears as a page; a removed one goes.
     let extra = s.content().join("2024-08-01-cache-stampede.md");
@@ -576,4 +618,145 @@ fn the_search_api_answers_from_tantivy_filters_and_refuses_bad_parameters() {
     let r = get(s.addr, "/api/search?q=zebracorn");
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["total"], 1, "{}", r.body);
+}
+
+/// Four postmortems that mention a hailstorm and one that does not, spread over categories,
+/// services, years and severities so facet counts tell filters apart.
+fn add_hailstorm_postmortems(dir: &Path) {
+    let content = dir.join("site/content/weather");
+    std::fs::create_dir_all(&content).unwrap();
+    let files = [
+        (
+            "a.md",
+            "2022-04-01",
+            "dns",
+            "[tracking]",
+            "SEV1",
+            "A hailstorm knocked out the resolver rack.",
+        ),
+        (
+            "b.md",
+            "2023-06-02",
+            "dns",
+            "[tracking, billing]",
+            "SEV2",
+            "Resolver failover stalled during a hailstorm.",
+        ),
+        (
+            "c.md",
+            "2023-08-03",
+            "capacity",
+            "[billing]",
+            "SEV2",
+            "Hailstorm traffic spike exhausted billing workers.",
+        ),
+        (
+            "d.md",
+            "2024-07-04",
+            "capacity",
+            "[dispatch]",
+            "SEV3",
+            "Dispatch queues filled after the hailstorm.",
+        ),
+        (
+            "e.md",
+            "2023-09-05",
+            "dns",
+            "[billing]",
+            "SEV1",
+            "A zone file typo broke billing lookups.",
+        ),
+    ];
+    for (name, day, category, services, severity, line) in files {
+        let text = format!(
+            "---\ntitle: \"Weather report {name}\"\nstart: {day}T10:00:00Z\nend: {day}T11:00:00Z\n\
+             severity: {severity}\nservices: {services}\nroot_cause:\n  category: {category}\n---\n\n\
+             # Weather report {name}\n\n## Summary\n\n{line}\n"
+        );
+        std::fs::write(content.join(name), text).unwrap();
+    }
+}
+
+/// `/api/search?…` → the answer's facets as `kind → [(slug, count)]`, the zero counts left
+/// out (the page hides them too), and the total.
+fn facet_counts(
+    addr: SocketAddr,
+    query: &str,
+) -> (u64, std::collections::BTreeMap<String, Vec<(String, u64)>>) {
+    let r = get(addr, &format!("/api/search?{query}"));
+    assert_eq!(r.status, 200, "{query}: {}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let facets = v["facets"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(kind, values)| {
+            let values = values
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|v| v[2].as_u64().unwrap() > 0)
+                .map(|v| (v[0].as_str().unwrap().to_string(), v[2].as_u64().unwrap()))
+                .collect();
+            (kind.clone(), values)
+        })
+        .collect();
+    (v["total"].as_u64().unwrap(), facets)
+}
+
+fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+    pairs.iter().map(|(s, c)| (s.to_string(), *c)).collect()
+}
+
+#[test]
+fn the_search_api_counts_facets_over_matches_under_the_other_filters() {
+    let s = start_with(add_hailstorm_postmortems);
+    let (total, f) = facet_counts(s.addr, "q=hailstorm");
+    assert_eq!(total, 4);
+    // Categories and services are listed most common in the whole archive first (dns has
+    // four postmortems there, capacity three), years newest first, severities by name.
+    assert_eq!(f["category"], counts(&[("dns", 2), ("capacity", 2)]));
+    assert_eq!(
+        f["service"],
+        counts(&[("billing", 2), ("tracking", 2), ("dispatch", 1)])
+    );
+    assert_eq!(f["year"], counts(&[("2024", 1), ("2023", 2), ("2022", 1)]));
+    assert_eq!(f["severity"], counts(&[("sev1", 1), ("sev2", 2), ("sev3", 1)]));
+
+    // A category filter narrows the other facets but not the category counts themselves.
+    let (total, f) = facet_counts(s.addr, "q=hailstorm&category=dns");
+    assert_eq!(total, 2);
+    assert_eq!(f["category"], counts(&[("dns", 2), ("capacity", 2)]));
+    assert_eq!(f["service"], counts(&[("billing", 1), ("tracking", 2)]));
+    assert_eq!(f["year"], counts(&[("2023", 1), ("2022", 1)]));
+    assert_eq!(f["severity"], counts(&[("sev1", 1), ("sev2", 1)]));
+
+    // Two filters: each facet is counted under the other one.
+    let (total, f) = facet_counts(s.addr, "q=hailstorm&category=dns&year=2023");
+    assert_eq!(total, 1);
+    assert_eq!(f["category"], counts(&[("dns", 1), ("capacity", 1)]));
+    assert_eq!(f["year"], counts(&[("2023", 1), ("2022", 1)]));
+    assert_eq!(f["service"], counts(&[("billing", 1), ("tracking", 1)]));
+    assert_eq!(f["severity"], counts(&[("sev2", 1)]));
+
+    // A value nobody has matches nothing, and still lets the page offer the real ones.
+    let (total, f) = facet_counts(s.addr, "q=hailstorm&category=volcano");
+    assert_eq!(total, 0);
+    assert_eq!(f["category"], counts(&[("dns", 2), ("capacity", 2)]));
+    assert!(f["service"].is_empty());
+
+    // Every value of the archive is listed, unmatched ones with 0 (the static index's shape).
+    let r = get(s.addr, "/api/search?q=hailstorm");
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let years: Vec<&str> = v["facets"]["year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y[0].as_str().unwrap())
+        .collect();
+    assert_eq!(years, ["2024", "2023", "2022"]);
+    assert_eq!(v["facets"]["category"][0], serde_json::json!(["dns", "DNS", 2]));
+
+    // Bad parameters are still refused.
+    assert_eq!(get(s.addr, "/api/search?q=hailstorm&year=soon").status, 400);
 }

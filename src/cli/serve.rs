@@ -91,6 +91,14 @@ fn print_event(event: &Event, content: &Path) {
                 eprintln!("warning: writing --output failed: {e}");
             }
         }
+        Event::Previewed { pages, elapsed } => {
+            eprintln!(
+                "Saved page{} {} published in {:.0} ms (the rest of the site follows)",
+                plural(pages.len()),
+                pages.join(", "),
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
         Event::Failed { message, report } => {
             eprintln!(
                 "Rebuild failed after {:.0} ms: {message}\n  still serving the last good build",
@@ -117,6 +125,14 @@ fn summary(verb: &str, r: &Report) -> String {
         plural(errors),
         plural(warnings),
     );
+    if !r.phases.is_empty() {
+        let phases: Vec<String> = r
+            .phases
+            .iter()
+            .map(|(name, d)| format!("{name} {:.0}", d.as_secs_f64() * 1000.0))
+            .collect();
+        s.push_str(&format!(" [ms: {}]", phases.join(", ")));
+    }
     if r.drafts_skipped > 0 {
         s.push_str(&format!(
             ", {} draft{} skipped",

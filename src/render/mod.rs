@@ -110,21 +110,53 @@ pub struct Incremental<'a> {
 #[derive(Debug, Default)]
 pub struct PageMemo {
     pages: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
-    /// Incident page path → hash of the similar-incident rows it was last rendered with.
-    similar: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+    /// Incident page path → hash of the similar-incident rows it was last rendered with,
+    /// and their positions in that render's archive.
+    similar: std::sync::Mutex<std::collections::HashMap<String, (u64, Vec<usize>)>>,
 }
 
 impl PageMemo {
     /// True when `path` was last rendered with the same `similar` rows; records them either
     /// way, so the next call compares against this render.
-    fn similar_unchanged(&self, path: &str, similar: &[&IncidentRow]) -> bool {
+    fn similar_unchanged(&self, path: &str, similar: &[&IncidentRow], positions: &[usize]) -> bool {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         serde_json::to_vec(similar).unwrap_or_default().hash(&mut h);
         let key = h.finish();
         let mut map = self.similar.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(path.to_string(), key) == Some(key)
+        map.insert(path.to_string(), (key, positions.to_vec()))
+            .is_some_and(|(k, _)| k == key)
     }
+
+    /// The archive positions of the incidents `path` showed as similar in the last render
+    /// (`serve` re-renders a just-saved page with them before the rest of the site).
+    pub fn similar_of(&self, path: &str) -> Option<Vec<usize>> {
+        let map = self.similar.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(path).map(|(_, positions)| positions.clone())
+    }
+}
+
+/// One postmortem's page, given the rows of its similar incidents: what
+/// [`render_site_incremental`] renders per postmortem.
+pub fn incident_page(
+    tera: &tera::Tera,
+    site: &SiteView,
+    p: &crate::model::Postmortem,
+    similar: Vec<&IncidentRow>,
+    config: &Config,
+) -> Result<OutputFile, ThemeError> {
+    let incident = IncidentView::new(p, config);
+    let view = PageView {
+        common: Common {
+            site,
+            root: root_for(2),
+            section: "incidents",
+            page_title: p.title.clone(),
+        },
+        incident: &incident,
+        similar,
+    };
+    render_one(tera, "incident.html", &view).map(|html| OutputFile::text(incident_page_path(&p.slug), html))
 }
 
 /// Render `view` with `template` into `path`, or reuse the memo's copy when the view is the
@@ -216,28 +248,17 @@ where
         .par_iter()
         .zip(similar.par_iter())
         .try_for_each(|(p, similar)| -> Result<(), E> {
-            let similar: Vec<&IncidentRow> = similar.iter().map(|&j| &rows[j]).collect();
+            let positions = similar;
+            let similar: Vec<&IncidentRow> = positions.iter().map(|&j| &rows[j]).collect();
             // A clean postmortem's page is reused only while the incidents it shows as
             // similar are unchanged too (their rows are part of the page).
-            let path = incident_page_path(&p.slug);
             if let Some(memo) = inc.memo {
-                let unchanged = memo.similar_unchanged(&path, &similar);
+                let unchanged = memo.similar_unchanged(&incident_page_path(&p.slug), &similar, positions);
                 if skip(p) && unchanged {
                     return Ok(());
                 }
             }
-            let incident = IncidentView::new(p, config);
-            let view = PageView {
-                common: Common {
-                    site: &site,
-                    root: root_for(2),
-                    section: "incidents",
-                    page_title: p.title.clone(),
-                },
-                incident: &incident,
-                similar,
-            };
-            emit(OutputFile::text(path, render_one(&tera, "incident.html", &view)?))
+            emit(incident_page(&tera, &site, p, similar, config)?)
         })?;
 
     // Every page's path, for the sitemap (incident pages included, rendered or not).

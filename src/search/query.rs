@@ -162,8 +162,151 @@ pub struct Results {
     pub hits: Vec<Hit>,
 }
 
-/// Run `req` against `index`.
+/// Run `req` against `index`, every filter applied by tantivy.
 pub fn search(index: &SearchIndex, req: &Request) -> Result<Results, SearchError> {
+    let (resolved, hits) = matches(index, req, true)?;
+    results(index, req, resolved, hits)
+}
+
+/// Per query and facet kind, every value of the archive as `(slug, name, count)` in the
+/// order the search page lists them; `count` is how many matches carry the value among
+/// those passing every *other* active filter (so choosing a value does not zero its
+/// siblings). The static index's shape: `search.js` shows either the same way.
+pub type Facets = BTreeMap<&'static str, Vec<(String, String, usize)>>;
+
+/// [`search`] plus [`Facets`] counted over the same matches. Facet filters are applied
+/// here from `columns` rather than by tantivy, because counting needs the matches each
+/// filter removes.
+pub fn search_faceted(
+    index: &SearchIndex,
+    req: &Request,
+    columns: &FacetColumns,
+) -> Result<(Results, Facets), SearchError> {
+    let (resolved, all) = matches(index, req, false)?;
+    let (hits, facets) = columns.filter_and_count(&req.filters, all);
+    Ok((results(index, req, resolved, hits)?, facets))
+}
+
+/// The facet kinds, in the order of [`FacetColumns`]' per-document arrays.
+pub const FACET_KINDS: [&str; 4] = ["category", "service", "severity", "year"];
+
+/// Each document's facet values by `ord` (as indexes into the archive-wide value lists):
+/// what counting facets needs, without reading stored documents for every match.
+#[derive(Debug, Clone, Default)]
+pub struct FacetColumns {
+    /// Per kind (in [`FACET_KINDS`] order): `(slug, name, archive-wide count)`, listed
+    /// like the static index lists them (`static_index::FacetTable`): categories and
+    /// services most common first, severities by slug, years newest first.
+    values: [Vec<(String, String, usize)>; 4],
+    /// Per document, per kind: indexes into `values`.
+    docs: Vec<[Vec<u32>; 4]>,
+}
+
+impl FacetColumns {
+    /// Built from the documents the index was built from, in `ord` order.
+    pub fn new(docs: &[super::SearchDoc]) -> FacetColumns {
+        let per_doc = |d: &super::SearchDoc| -> [Vec<(String, String)>; 4] {
+            let pair = |v: &super::FacetValue| (v.slug.clone(), v.name.clone());
+            [
+                d.category.iter().map(pair).collect(),
+                d.services.iter().map(pair).collect(),
+                d.severity.iter().map(pair).collect(),
+                d.year.iter().map(|y| (y.to_string(), y.to_string())).collect(),
+            ]
+        };
+        let raw: Vec<[Vec<(String, String)>; 4]> = docs.iter().map(per_doc).collect();
+        let mut values: [Vec<(String, String, usize)>; 4] = Default::default();
+        let mut lookup: [BTreeMap<String, u32>; 4] = Default::default();
+        for k in 0..4 {
+            let mut counts: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
+            for d in &raw {
+                for (slug, name) in &d[k] {
+                    counts.entry(slug).or_insert((name, 0)).1 += 1;
+                }
+            }
+            let mut list: Vec<(String, String, usize)> = counts
+                .into_iter()
+                .map(|(s, (n, c))| (s.to_string(), n.to_string(), c))
+                .collect();
+            match FACET_KINDS[k] {
+                "category" | "service" => list.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0))),
+                "year" => list.reverse(),
+                _ => {}
+            }
+            lookup[k] = list
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.0.clone(), i as u32))
+                .collect();
+            values[k] = list;
+        }
+        let docs = raw
+            .iter()
+            .map(|d| std::array::from_fn(|k| d[k].iter().map(|(slug, _)| lookup[k][slug]).collect()))
+            .collect();
+        FacetColumns { values, docs }
+    }
+
+    /// Keep the hits that pass every facet filter, and count facet values the way
+    /// [`Facets`] describes. A filter naming a value no document has matches nothing.
+    fn filter_and_count(&self, filters: &Filters, all: Vec<RawHit>) -> (Vec<RawHit>, Facets) {
+        let slug = |v: &Option<String>| v.as_deref().map(crate::slug::slugify);
+        let wanted: [Option<String>; 4] = [
+            slug(&filters.category),
+            slug(&filters.service),
+            slug(&filters.severity),
+            filters.year.map(|y| y.to_string()),
+        ];
+        // None: no filter; Some(None): a value nobody has; Some(Some(i)): value i.
+        let wanted: [Option<Option<u32>>; 4] = std::array::from_fn(|k| {
+            wanted[k]
+                .as_ref()
+                .map(|s| self.values[k].iter().position(|v| &v.0 == s).map(|i| i as u32))
+        });
+        let mut counts: [Vec<usize>; 4] = std::array::from_fn(|k| vec![0; self.values[k].len()]);
+        let none: [Vec<u32>; 4] = Default::default();
+        let mut kept = Vec::new();
+        for h in all {
+            let doc = self.docs.get(h.ord as usize).unwrap_or(&none);
+            let fails = |k: usize| match wanted[k] {
+                None => false,
+                Some(w) => !w.is_some_and(|w| doc[k].contains(&w)),
+            };
+            let failing: Vec<usize> = (0..4).filter(|&k| fails(k)).collect();
+            for (k, count) in counts.iter_mut().enumerate() {
+                if failing.is_empty() || failing == [k] {
+                    for &i in &doc[k] {
+                        count[i as usize] += 1;
+                    }
+                }
+            }
+            if failing.is_empty() {
+                kept.push(h);
+            }
+        }
+        let facets = FACET_KINDS
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| {
+                let list = self.values[k]
+                    .iter()
+                    .zip(&counts[k])
+                    .map(|((s, n, _), &c)| (s.clone(), n.clone(), c))
+                    .collect();
+                (*kind, list)
+            })
+            .collect();
+        (kept, facets)
+    }
+}
+
+/// Every match of `req`'s words and date range, and of its facet filters too when
+/// `facet_filters`; unsorted.
+fn matches(
+    index: &SearchIndex,
+    req: &Request,
+    facet_filters: bool,
+) -> Result<(Vec<Resolved>, Vec<RawHit>), SearchError> {
     let tv = |source| SearchError::Tantivy {
         path: index.dir.clone(),
         source,
@@ -176,11 +319,7 @@ pub fn search(index: &SearchIndex, req: &Request) -> Result<Results, SearchError
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (clause, r) in clauses.iter().zip(&resolved) {
         if r.terms.is_empty() {
-            return Ok(Results {
-                total: 0,
-                query: resolved,
-                hits: Vec::new(),
-            });
+            return Ok((resolved, Vec::new()));
         }
         let q: Box<dyn Query> = match clause {
             Clause::Phrase(_) => Box::new(BooleanQuery::new(
@@ -204,17 +343,38 @@ pub fn search(index: &SearchIndex, req: &Request) -> Result<Results, SearchError
         must.push((Occur::Must, q));
     }
     if must.is_empty() {
-        return Ok(Results {
-            total: 0,
-            query: resolved,
-            hits: Vec::new(),
-        });
+        return Ok((resolved, Vec::new()));
     }
-    for q in filter_queries(index, &req.filters) {
+    let filters = if facet_filters {
+        req.filters.clone()
+    } else {
+        Filters {
+            since: req.filters.since,
+            until: req.filters.until,
+            ..Filters::default()
+        }
+    };
+    for q in filter_queries(index, &filters) {
         must.push((Occur::Must, Box::new(BoostQuery::new(q, 0.0))));
     }
     let query = BooleanQuery::new(must);
-    let mut hits = searcher.search(&query, &AllHits).map_err(tv)?;
+    let hits = searcher.search(&query, &AllHits).map_err(tv)?;
+    Ok((resolved, hits))
+}
+
+/// Sort `hits`, keep `req.limit` of them and read what a result shows.
+fn results(
+    index: &SearchIndex,
+    req: &Request,
+    resolved: Vec<Resolved>,
+    mut hits: Vec<RawHit>,
+) -> Result<Results, SearchError> {
+    let tv = |source| SearchError::Tantivy {
+        path: index.dir.clone(),
+        source,
+    };
+    let searcher = index.reader.searcher();
+    let f = index.fields;
     sort_hits(&mut hits, req.sort);
     let total = hits.len();
     hits.truncate(req.limit);

@@ -15,7 +15,7 @@ pub mod server;
 pub mod snapshot;
 pub mod watch;
 
-use rebuild::{Changes, Outcome, Rebuilder, Report, Sources};
+use rebuild::{Changes, Outcome, Preview, Rebuilder, Report, Sources};
 use snapshot::Snapshot;
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
@@ -50,6 +50,12 @@ pub enum Event {
     },
     /// A rebuild failed; the previous site stays up under the overlay.
     Failed { message: String, report: Report },
+    /// Just-saved postmortems' pages were published ahead of the rebuild (their open
+    /// pages reload now); a `Rebuilt` or `Failed` for the rest of the site follows.
+    Previewed {
+        pages: Vec<String>,
+        elapsed: std::time::Duration,
+    },
 }
 
 /// A bound server with its first build done, not yet answering.
@@ -204,6 +210,23 @@ fn rebuild_loop<E: FnMut(Event)>(
     mut on_event: E,
 ) {
     while let Some(c) = watcher.next(|| site.is_closed()) {
+        // The saved page first, when it can be rendered alone (see `Rebuilder::preview`).
+        if let Some(Preview {
+            pages,
+            problems,
+            elapsed,
+        }) = rebuilder.preview(&c)
+        {
+            let paths = pages.iter().map(|p| p.path.clone()).collect();
+            let snap = site
+                .borrow()
+                .with_pages(generations.next(), pages, problems.html());
+            site.send_replace(Arc::new(snap));
+            on_event(Event::Previewed {
+                pages: paths,
+                elapsed,
+            });
+        }
         let old_theme = rebuilder.config().and_then(|cfg| cfg.theme.clone());
         let Outcome {
             files,
@@ -220,6 +243,7 @@ fn rebuild_loop<E: FnMut(Event)>(
         let overlay = problems.html();
         let event = match files {
             Some(files) => {
+                let started = std::time::Instant::now();
                 let previous = site.borrow().clone();
                 let snap = Snapshot::reusing(
                     generation,
@@ -230,6 +254,9 @@ fn rebuild_loop<E: FnMut(Event)>(
                     overlay,
                 );
                 site.send_replace(Arc::new(snap));
+                let mut report = report;
+                report.phases.push(("publish", started.elapsed()));
+                report.elapsed += started.elapsed();
                 Event::Rebuilt { report, problems }
             }
             None => {

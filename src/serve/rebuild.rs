@@ -104,8 +104,27 @@ pub struct Report {
     pub drafts_skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Where `elapsed` went, stage by stage, in milliseconds (printed after each rebuild).
+    pub phases: Vec<(&'static str, Duration)>,
     /// Writing to `--output` failed (the served site is still fine).
     pub output_error: Option<String>,
+}
+
+impl Report {
+    fn phase(&mut self, name: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.phases.push((name, now - *since));
+        *since = now;
+    }
+}
+
+/// The pages of just-saved postmortems, rendered before the rest of the site
+/// ([`Rebuilder::preview`]).
+#[derive(Debug)]
+pub struct Preview {
+    pub pages: Vec<OutputFile>,
+    pub problems: Problems,
+    pub elapsed: Duration,
 }
 
 /// Holds everything between rebuilds.
@@ -127,6 +146,9 @@ pub struct Rebuilder {
     walk: Option<discover::Discovered>,
     /// The content folder with symlinks resolved, as the watcher reports paths.
     content_real: Option<PathBuf>,
+    /// Content-relative paths in the last render's archive order (what
+    /// `render::PageMemo::similar_of` positions refer to).
+    order: Vec<String>,
 }
 
 impl Rebuilder {
@@ -144,6 +166,7 @@ impl Rebuilder {
             memo: render::PageMemo::default(),
             walk: None,
             content_real: sources_content_real,
+            order: Vec::new(),
         }
     }
 
@@ -173,9 +196,136 @@ impl Rebuilder {
         Ok(config)
     }
 
+    /// Only files edited in place, all of them known postmortems? Then the folder looks as
+    /// it did last time: their content-relative paths (`None` otherwise).
+    fn edited_files(&self, changes: &Changes) -> Option<BTreeSet<String>> {
+        if changes.reshaped || changes.edited.is_empty() {
+            return None;
+        }
+        let root = self.content_real.as_ref()?;
+        changes
+            .edited
+            .iter()
+            .map(|p| {
+                let rel = p.strip_prefix(root).ok()?;
+                let rel: Vec<_> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect();
+                let rel = rel.join("/");
+                self.cache.contains_key(&rel).then_some(rel)
+            })
+            .collect()
+    }
+
+    /// Render the pages of the postmortems `changes` edited, alone, before [`Self::rebuild`]
+    /// does the rest of the site: the page being looked at can reload at once.
+    ///
+    /// Only when that page is exactly what the full rebuild will render: every change is an
+    /// in-place edit of a known postmortem that still parses, keeps its slug and draft
+    /// state, and keeps what decides its similar incidents (category, services, tags,
+    /// start). Then its similar incidents are those of the last render, and the page depends
+    /// on nothing else. Otherwise `None`, and the caller just rebuilds. The re-read files go
+    /// into the cache, so the rebuild does not read them again.
+    pub fn preview(&mut self, changes: &Changes) -> Option<Preview> {
+        let started = Instant::now();
+        if !self.first_done || self.render_all || changes.config || changes.theme {
+            return None;
+        }
+        let edited = self.edited_files(changes)?;
+        let config = self.config.as_ref()?;
+        let theme = self.theme.as_ref()?;
+        let cx = Context {
+            config,
+            today: self.sources.today,
+        };
+        let mut fresh: Vec<(String, Cached)> = Vec::new();
+        for rel in &edited {
+            let cached = self.cache.get(rel)?;
+            let old = cached.postmortem.as_ref()?;
+            let abs = self.sources.content.join(rel);
+            let stamp = Stamp::of(&abs);
+            if stamp.is_none() || stamp == cached.stamp {
+                continue;
+            }
+            let found = Found {
+                rel: rel.clone(),
+                abs,
+            };
+            let (postmortem, diagnostics) = site::load_file(&found, &cx);
+            let new = postmortem.as_ref()?;
+            if placement(new) != placement(old) {
+                return None;
+            }
+            fresh.push((
+                rel.clone(),
+                Cached {
+                    stamp,
+                    postmortem,
+                    diagnostics,
+                },
+            ));
+        }
+        if fresh.is_empty() {
+            return None;
+        }
+        let tera = theme.tera().ok()?;
+        let site_view = render::views::SiteView::new(config);
+        let moves = site::link_moves(
+            self.cache
+                .iter()
+                .filter(|(rel, _)| !fresh.iter().any(|(f, _)| f == *rel))
+                .filter_map(|(_, c)| c.postmortem.as_ref())
+                .chain(fresh.iter().filter_map(|(_, c)| c.postmortem.as_ref())),
+        );
+        let mut pages = Vec::new();
+        for (_, c) in &mut fresh {
+            if let Some(p) = c.postmortem.as_mut() {
+                site::apply_link_moves(p, &moves);
+            }
+        }
+        for (_, c) in &fresh {
+            let p = c.postmortem.as_ref()?;
+            let positions = self.memo.similar_of(&render::incident_page_path(&p.slug))?;
+            let similar: Vec<&Postmortem> = positions
+                .iter()
+                .map(|&i| {
+                    let rel = self.order.get(i)?;
+                    fresh
+                        .iter()
+                        .find(|(f, _)| f == rel)
+                        .map(|(_, c)| c)
+                        .or_else(|| self.cache.get(rel))?
+                        .postmortem
+                        .as_ref()
+                })
+                .collect::<Option<_>>()?;
+            let rows: Vec<render::views::IncidentRow> = similar
+                .iter()
+                .map(|s| render::views::IncidentRow::new(s, config))
+                .collect();
+            let page = render::incident_page(&tera, &site_view, p, rows.iter().collect(), config).ok()?;
+            pages.push(page);
+        }
+        for (rel, cached) in fresh {
+            self.touched.insert(rel.clone());
+            self.dirty.insert(rel.clone());
+            self.cache.insert(rel, cached);
+        }
+        Some(Preview {
+            pages,
+            problems: Problems {
+                fatal: None,
+                errors: touched_errors(&self.touched, &self.cache),
+            },
+            elapsed: started.elapsed(),
+        })
+    }
+
     /// Bring the site up to date with the files. The first call loads everything.
     pub fn rebuild(&mut self, changes: Changes) -> Outcome {
         let started = Instant::now();
+        let mut clock = started;
         let mut report = Report::default();
         let fail =
             |message: String, report: Report, touched: &BTreeSet<String>, cache: &BTreeMap<_, _>| Outcome {
@@ -214,24 +364,8 @@ impl Rebuilder {
 
         // Only files edited in place, all of them known postmortems? Then the folder looks as
         // it did last time: skip the walk and look at just those files.
-        let edited: Option<BTreeSet<String>> = (!changes.reshaped && !changes.edited.is_empty())
-            .then(|| {
-                let root = self.content_real.as_ref()?;
-                changes
-                    .edited
-                    .iter()
-                    .map(|p| {
-                        let rel = p.strip_prefix(root).ok()?;
-                        let rel: Vec<_> = rel
-                            .components()
-                            .map(|c| c.as_os_str().to_string_lossy())
-                            .collect();
-                        let rel = rel.join("/");
-                        self.cache.contains_key(&rel).then_some(rel)
-                    })
-                    .collect()
-            })
-            .flatten();
+        let edited = self.edited_files(&changes);
+        report.phase("config", &mut clock);
         let walked = match (edited.is_some(), self.walk.take()) {
             (true, Some(w)) => w,
             _ => match discover::discover(&self.sources.content) {
@@ -240,6 +374,7 @@ impl Rebuilder {
             },
         };
         let found = &walked;
+        report.phase("scan", &mut clock);
 
         // Which files changed since the last rebuild?
         let present: BTreeSet<&str> = found.postmortems.iter().map(|f| f.rel.as_str()).collect();
@@ -278,6 +413,7 @@ impl Rebuilder {
             })
             .collect();
         report.reparsed = fresh.len();
+        report.phase("parse", &mut clock);
         for (rel, cached) in fresh {
             if self.first_done {
                 self.touched.insert(rel.clone());
@@ -307,6 +443,7 @@ impl Rebuilder {
             self.sources.include_drafts,
         );
         self.walk = Some(walked);
+        report.phase("assemble", &mut clock);
         // `--output` wants every file each time; otherwise unchanged pages are reused.
         let render_all = self.render_all || self.sources.output.is_some();
         let dirty = &self.dirty;
@@ -319,6 +456,7 @@ impl Rebuilder {
             memo: Some(&self.memo),
         };
         let files = site::site_files_incremental(&loaded, theme, config, &inc);
+        report.phase("render", &mut clock);
         let reused: Vec<String> = loaded
             .archive
             .postmortems
@@ -334,6 +472,7 @@ impl Rebuilder {
         } = loaded;
         report.postmortems = archive.len();
         report.drafts_skipped = drafts_skipped;
+        self.order = archive.postmortems.iter().map(|p| p.path.clone()).collect();
         for pm in archive.postmortems {
             if let Some(c) = self.cache.get_mut(&pm.path) {
                 c.postmortem = Some(pm);
@@ -357,6 +496,7 @@ impl Rebuilder {
                 report.output_error = Some(e.to_string());
             }
         }
+        report.phase("finish", &mut clock);
         report.elapsed = started.elapsed();
         Outcome {
             files: Some(files),
@@ -368,6 +508,19 @@ impl Rebuilder {
             report,
         }
     }
+}
+
+/// What decides where a postmortem sits in the archive and its groups, and so which
+/// incidents are similar to it (see `archive::similar`) and whether its page exists.
+fn placement(p: &Postmortem) -> impl PartialEq + '_ {
+    (
+        p.slug.as_str(),
+        p.draft,
+        p.record.start.map(|s| s.epoch_seconds()),
+        p.record.root_cause.category.as_deref(),
+        p.record.all_services(),
+        &p.record.tags,
+    )
 }
 
 fn touched_errors(touched: &BTreeSet<String>, cache: &BTreeMap<String, Cached>) -> Vec<Diagnostic> {
@@ -439,6 +592,106 @@ mod tests {
         let third = r.rebuild(walk());
         assert_eq!(third.report.reparsed, 0);
         assert_eq!(third.reused.len(), 2);
+    }
+
+    fn edit(dir: &Path, rel: &str) -> Changes {
+        let root = dir.join("content").canonicalize().unwrap();
+        Changes {
+            content: true,
+            edited: [root.join(rel)].into_iter().collect(),
+            ..Changes::default()
+        }
+    }
+
+    fn html_of(files: &[OutputFile], path: &str) -> String {
+        let f = files.iter().find(|f| f.path == path).expect(path);
+        let crate::output::Contents::Bytes(b) = &f.contents else {
+            panic!("{path} is not in memory")
+        };
+        String::from_utf8_lossy(b).into_owned()
+    }
+
+    fn postmortem(title: &str, category: &str, day: u32, body: &str) -> String {
+        format!(
+            "---\ntitle: {title}\nstart: 2024-03-{day:02}T10:00:00Z\nservices: [ledger]\n\
+             root_cause:\n  category: {category}\n---\n\n# {title}\n\n{body}\n"
+        )
+    }
+
+    #[test]
+    fn a_saved_page_alone_is_what_the_whole_rebuild_renders() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        for (name, day) in [("a", 1), ("b", 2), ("c", 3)] {
+            let text = postmortem(&format!("Ledger stall {name}"), "capacity", day, "Queues grew.");
+            fs::write(dir.path().join(format!("content/{name}.md")), text).unwrap();
+        }
+        let mut r = Rebuilder::new(sources(dir.path()));
+        r.rebuild(Changes::default());
+        fs::write(
+            dir.path().join("content/b.md"),
+            postmortem(
+                "Ledger stall b, retold",
+                "capacity",
+                2,
+                "Queues grew past the limit.",
+            ),
+        )
+        .unwrap();
+        let changes = edit(dir.path(), "b.md");
+        let preview = r.preview(&changes).expect("an in-place body edit previews");
+        assert_eq!(preview.pages.len(), 1);
+        let early = html_of(&preview.pages, "incidents/b/index.html");
+        assert!(early.contains("Queues grew past the limit."));
+        // It shows the other two as similar incidents, as the whole rebuild does.
+        assert!(early.contains("Ledger stall a") && early.contains("Ledger stall c"));
+        let full = r.rebuild(changes);
+        assert_eq!(full.report.reparsed, 0, "the preview's read is reused");
+        let files = full.files.unwrap();
+        assert_eq!(html_of(&files, "incidents/b/index.html"), early);
+        // Pages listing b catch up in the whole rebuild.
+        assert!(html_of(&files, "incidents/index.html").contains("Ledger stall b, retold"));
+    }
+
+    #[test]
+    fn no_preview_when_the_edit_moves_the_postmortem() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("content")).unwrap();
+        for (name, day) in [("a", 1), ("b", 2)] {
+            let text = postmortem(&format!("Ledger stall {name}"), "capacity", day, "Queues grew.");
+            fs::write(dir.path().join(format!("content/{name}.md")), text).unwrap();
+        }
+        let mut r = Rebuilder::new(sources(dir.path()));
+        r.rebuild(Changes::default());
+        let b = dir.path().join("content/b.md");
+        // Another category changes which incidents are similar: the whole rebuild decides.
+        fs::write(&b, postmortem("Ledger stall b", "dns", 2, "Queues grew.")).unwrap();
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        r.rebuild(edit(dir.path(), "b.md"));
+        // Another start date moves it in the archive.
+        fs::write(&b, postmortem("Ledger stall b", "dns", 9, "Queues grew.")).unwrap();
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        r.rebuild(edit(dir.path(), "b.md"));
+        // A new slug is a new page.
+        fs::write(
+            &b,
+            format!(
+                "---\nslug: moved\n{}",
+                &postmortem("Ledger stall b", "dns", 9, "x")[4..]
+            ),
+        )
+        .unwrap();
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        r.rebuild(edit(dir.path(), "b.md"));
+        // Unchanged file: nothing to preview.
+        assert!(r.preview(&edit(dir.path(), "b.md")).is_none());
+        // A file that was added or removed is not an in-place edit.
+        let walked = Changes {
+            reshaped: true,
+            ..edit(dir.path(), "b.md")
+        };
+        fs::write(&b, postmortem("Ledger stall b", "dns", 9, "Changed.")).unwrap();
+        assert!(r.preview(&walked).is_none());
     }
 
     #[test]

@@ -5,10 +5,15 @@
 //! responses. Nothing here touches the built site: `incidex build` output never contains the
 //! script, because injection only happens when incidex itself answers a request.
 //!
-//! Protocol: on connect the server sends `hello` with the current generation; after each
-//! rebuild it sends `reload` with the new one. A page knows the generation it was served
-//! with (a `data-generation` attribute) and reloads when it sees a different one, so a
-//! rebuild that lands between page load and connect is not missed.
+//! Protocol: a page opens `/__incidex/events?page=<its path>`. On connect the server sends
+//! `hello` with that page's current version (`Snapshot::version_of_request`: a hash of what
+//! is served there and of the overlay); after a rebuild it sends `reload` with the new
+//! version, only when it changed. The page knows the version it was served with (a
+//! `data-generation` attribute) and reloads when it sees a different one, so a rebuild that
+//! lands between page load and connect is not missed, and a rebuild that leaves the page
+//! alone (or a second publish of the same bytes: `serve` publishes a just-saved page first
+//! and the rest of the site after) does not reload it. Without `page`, the version is the
+//! build's generation: one `reload` per rebuild.
 
 use super::snapshot::Snapshot;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -36,7 +41,7 @@ pub const SCRIPT: &str = r#"(function () {
     });
   }
   if (!window.EventSource) { return; }
-  var es = new EventSource("/__incidex/events");
+  var es = new EventSource("/__incidex/events?page=" + encodeURIComponent(window.location.pathname));
   function check(e) {
     if (served !== null && e.data !== served) { es.close(); window.location.reload(); }
   }
@@ -54,27 +59,48 @@ pub fn script_tag(generation: &str) -> String {
     )
 }
 
-/// The SSE response for one client: `hello`, then a `reload` per new snapshot, ending when
-/// the server shuts down (so graceful shutdown is not held open by idle pages).
+/// The SSE response for one client: `hello`, then a `reload` each time the version of
+/// `page` changes (every new snapshot when `page` is `None`), ending when the server shuts
+/// down (so graceful shutdown is not held open by idle pages).
 pub fn events(
     mut site: watch::Receiver<Arc<Snapshot>>,
     shutdown: watch::Receiver<bool>,
+    page: Option<String>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let hello = site.borrow_and_update().generation.clone();
-    let first = stream::once(async move { Ok(Event::default().event("hello").data(hello)) });
-    let updates = stream::unfold((site, shutdown), |(mut site, mut shutdown)| async move {
-        if *shutdown.borrow() {
-            return None;
-        }
-        tokio::select! {
-            changed = site.changed() => {
-                changed.ok()?;
-                let generation = site.borrow_and_update().generation.clone();
-                Some((Ok(Event::default().event("reload").data(generation)), (site, shutdown)))
-            }
-            _ = shutdown.changed() => None,
-        }
+    let version = move |snap: &Snapshot| match &page {
+        Some(p) => snap.version_of_request(p),
+        None => snap.generation.clone(),
+    };
+    let hello = version(&site.borrow_and_update());
+    let first = stream::once({
+        let hello = hello.clone();
+        async move { Ok(Event::default().event("hello").data(hello)) }
     });
+    let updates = stream::unfold(
+        (site, shutdown, hello),
+        move |(mut site, mut shutdown, mut last)| {
+            let version = version.clone();
+            async move {
+                loop {
+                    if *shutdown.borrow() {
+                        return None;
+                    }
+                    tokio::select! {
+                        changed = site.changed() => {
+                            changed.ok()?;
+                            let now = version(&site.borrow_and_update());
+                            if now != last {
+                                last = now.clone();
+                                let event = Event::default().event("reload").data(now);
+                                return Some((Ok(event), (site, shutdown, last)));
+                            }
+                        }
+                        _ = shutdown.changed() => return None,
+                    }
+                }
+            }
+        },
+    );
     Sse::new(futures_util::StreamExt::chain(first, updates)).keep_alive(KeepAlive::default())
 }
 

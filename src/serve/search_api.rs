@@ -9,7 +9,7 @@
 
 use crate::config::Config;
 use crate::search::index::{self, SearchIndex};
-use crate::search::query::{self, Filters, Request, Results, Sort};
+use crate::search::query::{self, FacetColumns, Facets, Filters, Request, Results, Sort};
 use crate::search::SearchDoc;
 use crate::site::{self, LoadOptions};
 use serde::Serialize;
@@ -26,17 +26,20 @@ pub struct SearchApi {
     pub today: jiff::civil::Date,
     /// The tantivy index folder (beside `--output` when given, else in the temp folder).
     pub index_dir: PathBuf,
-    /// The index and the site generation it was brought up to date for.
-    current: Mutex<Option<(String, SearchIndex)>>,
+    /// The site generation the index was brought up to date for, the index, and the
+    /// documents' facet values for counting.
+    current: Mutex<Option<(String, SearchIndex, FacetColumns)>>,
 }
 
 /// What the endpoint answers: the `incidex search --json` shape (hits with `[start, end)`
-/// character highlights) plus `facets`, empty here; the page then shows no facet counts.
+/// character highlights) plus `facets`, `{kind: [[slug, name, count], ...]}` for category,
+/// service, severity and year: the shape the static index gives `search.js`, so the search
+/// page shows facets the same way from either.
 #[derive(Serialize)]
 pub struct Answer {
     #[serde(flatten)]
     pub results: Results,
-    pub facets: HashMap<String, Vec<()>>,
+    pub facets: Facets,
 }
 
 /// A request the endpoint refuses, with the message sent back (status 400).
@@ -139,7 +142,7 @@ impl SearchApi {
     /// the site was rebuilt since the last query. Blocking: call from a blocking task.
     pub fn search(&self, generation: &str, req: &Request) -> Result<Answer, String> {
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        if current.as_ref().map(|(g, _)| g.as_str()) != Some(generation) {
+        if current.as_ref().map(|(g, _, _)| g.as_str()) != Some(generation) {
             let config = Config::load(&self.config, self.config_required).map_err(|e| e.to_string())?;
             let opts = LoadOptions {
                 config: &config,
@@ -149,14 +152,11 @@ impl SearchApi {
             let loaded = site::load(&self.content, &opts).map_err(|e| e.to_string())?;
             let docs = SearchDoc::all(&loaded.archive.postmortems, &config);
             let idx = index::ensure(&self.index_dir, &docs, None).map_err(|e| e.to_string())?;
-            *current = Some((generation.to_string(), idx));
+            *current = Some((generation.to_string(), idx, FacetColumns::new(&docs)));
         }
-        let (_, idx) = current.as_ref().ok_or("no index")?;
-        let results = query::search(idx, req).map_err(|e| e.to_string())?;
-        Ok(Answer {
-            results,
-            facets: HashMap::new(),
-        })
+        let (_, idx, columns) = current.as_ref().ok_or("no index")?;
+        let (results, facets) = query::search_faceted(idx, req, columns).map_err(|e| e.to_string())?;
+        Ok(Answer { results, facets })
     }
 }
 

@@ -41,8 +41,17 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
 }
 
-async fn events(State(state): State<AppState>) -> impl IntoResponse {
-    reload::events(state.site.clone(), state.shutdown.clone())
+/// `GET /__incidex/events?page=/path/`: reload events for the page at that path (without
+/// `page`: one per rebuild).
+async fn events(
+    State(state): State<AppState>,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> impl IntoResponse {
+    reload::events(
+        state.site.clone(),
+        state.shutdown.clone(),
+        params.get("page").cloned(),
+    )
 }
 
 /// `GET /api/search?q=&category=&service=&severity=&year=&since=&until=&sort=&limit=`.
@@ -113,9 +122,10 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri, head
         Some(Entry::Memory { bytes, etag }) => {
             let hash = Entry::memory_etag(bytes, etag);
             let is_html = path.ends_with(".html");
-            // HTML carries the generation and overlay, so its tag covers them too.
+            // HTML carries the page's version and the overlay, so its tag covers them too.
+            let extras = page_extras(&site, &site.version(Some(&path)));
             let tag = if is_html {
-                format!("W/\"{hash:016x}-{:016x}\"", page_extras_hash(&site))
+                format!("W/\"{hash:016x}-{:016x}\"", fnv1a(extras.as_bytes()))
             } else {
                 format!("W/\"{hash:016x}\"")
             };
@@ -123,7 +133,7 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri, head
                 return not_modified_response(&tag);
             }
             let body = if is_html {
-                axum::body::Bytes::from(reload::inject(bytes, &page_extras(&site)))
+                axum::body::Bytes::from(reload::inject(bytes, &extras))
             } else {
                 bytes.clone()
             };
@@ -159,17 +169,14 @@ fn snapshot_resolve(site: &Snapshot, raw: &str) -> Resolved {
     super::snapshot::resolve(raw, |p| site.get(p).is_some())
 }
 
-/// The reload script tag and the overlay (when up), added to every HTML page.
-fn page_extras(site: &Snapshot) -> String {
+/// The reload script tag (with the page's `version`, see `Snapshot::version`) and the
+/// overlay (when up), added to every HTML page.
+fn page_extras(site: &Snapshot, version: &str) -> String {
     let mut s = site.overlay.clone().unwrap_or_default();
     // Tells the search page to ask `/api/search` (tantivy) before the static index.
     s.push_str(super::search_api::META_TAG);
-    s.push_str(&reload::script_tag(&site.generation));
+    s.push_str(&reload::script_tag(version));
     s
-}
-
-fn page_extras_hash(site: &Snapshot) -> u64 {
-    fnv1a(page_extras(site).as_bytes())
 }
 
 fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
@@ -196,7 +203,7 @@ fn not_modified_response(tag: &str) -> Response {
 fn not_found(site: &Snapshot, head: bool) -> Response {
     match site.get("404.html") {
         Some(Entry::Memory { bytes, .. }) => {
-            let body = reload::inject(bytes, &page_extras(site));
+            let body = reload::inject(bytes, &page_extras(site, &site.version(None)));
             respond(StatusCode::NOT_FOUND, "404.html", None, body.into(), head)
         }
         _ => respond(

@@ -84,6 +84,50 @@ impl Snapshot {
         }
     }
 
+    /// The same site with `pages` put in (replacing files at the same paths): a just-saved
+    /// postmortem's page, published before the rest of the rebuild. Shares every other
+    /// file's bytes with `self`.
+    pub fn with_pages(&self, generation: String, pages: Vec<OutputFile>, overlay: Option<String>) -> Self {
+        let mut map: HashMap<String, Entry> = (*self.files).clone();
+        for f in pages {
+            let entry = match f.contents {
+                Contents::Bytes(b) => Entry::Memory {
+                    bytes: Bytes::from(b),
+                    etag: OnceLock::new(),
+                },
+                Contents::Copy(p) => Entry::Disk(p),
+            };
+            map.insert(f.path, entry);
+        }
+        Snapshot {
+            generation,
+            files: Arc::new(map),
+            roots: self.roots.clone(),
+            overlay,
+        }
+    }
+
+    /// What an open page compares to know it is stale: changes exactly when what is served
+    /// at `request_path` changes (its bytes, or the 404 page's when there is no such page,
+    /// or the overlay), so a rebuild that leaves a page alone does not reload it.
+    pub fn version_of_request(&self, request_path: &str) -> String {
+        match resolve(request_path, |p| self.get(p).is_some()) {
+            Resolved::File(p) => self.version(Some(&p)),
+            Resolved::AddSlash(_) | Resolved::NotFound => self.version(None),
+        }
+    }
+
+    /// [`Self::version_of_request`] for a site path (`None`: the 404 page).
+    pub fn version(&self, site_path: Option<&str>) -> String {
+        let bytes = match self.get(site_path.unwrap_or("404.html")) {
+            Some(Entry::Memory { bytes, etag }) => Entry::memory_etag(bytes, etag),
+            // Files read per request change without a rebuild; fall back to the build.
+            Some(Entry::Disk(_)) | None => fnv1a(self.generation.as_bytes()),
+        };
+        let overlay = fnv1a(self.overlay.as_deref().unwrap_or("").as_bytes());
+        format!("{bytes:016x}-{overlay:016x}")
+    }
+
     /// The same files under another generation and overlay: used when a rebuild fails and
     /// the previous pages stay up under the error overlay.
     pub fn relabel(&self, generation: String, overlay: Option<String>) -> Self {

@@ -3,6 +3,7 @@
 // and bench/search.sh. Prints one JSON object.
 //
 //   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click
+//        (SITE: a folder, or the address of a running `incidex serve`)
 //   node browser.js measure SITE QUERY...             → per query (cold browser profile):
 //        ms until results shown, bytes transferred, requests
 "use strict";
@@ -52,6 +53,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function main() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const sitePort = server.address().port;
+  // SITE may be a running server's address (`incidex serve`) instead of a folder.
+  const origin = /^https?:\/\//.test(site) ? site.replace(/\/$/, "") : "http://127.0.0.1:" + sitePort;
   const driverPort = 20000 + Math.floor(Math.random() * 20000);
   const driver = spawn(process.env.CHROMEDRIVER || "chromedriver", ["--port=" + driverPort], { stdio: "ignore" });
   const cleanup = () => { try { driver.kill(); } catch (e) {} server.close(); };
@@ -72,7 +75,7 @@ async function main() {
       const id = s.sessionId;
       const base = "/session/" + id;
       return {
-        go: (url) => request(driverPort, "POST", base + "/url", { url: "http://127.0.0.1:" + sitePort + url }),
+        go: (url) => request(driverPort, "POST", base + "/url", { url: origin + url }),
         js: (script, args) => request(driverPort, "POST", base + "/execute/sync", { script, args: args || [] }),
         close: async () => { await request(driverPort, "DELETE", base); fs.rmSync(profile, { recursive: true, force: true }); },
       };
@@ -98,9 +101,10 @@ async function main() {
       if (clicked) await waitDone(s, first);
       const after = await titles(s);
       const url = await s.js("return location.search");
+      const api = await s.js("return performance.getEntriesByType('resource').some(function (r) { return r.name.indexOf('/api/search') >= 0; })");
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
-      console.log(JSON.stringify({ before, facets, clicked, after, url, markup }));
+      console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api }));
     } else if (mode === "measure") {
       const out = [];
       for (const query of rest) {
