@@ -5,12 +5,12 @@
 //! Stages *return* diagnostics alongside their data; nothing here prints. Printing and exit
 //! codes belong to the CLI.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How bad a finding is. Errors mean a postmortem (or part of it) could not be used as
 /// written; warnings mean the site was built but a reader may be misled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,

@@ -19,3 +19,4 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod stamp;

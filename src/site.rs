@@ -13,6 +13,7 @@ use crate::model::Postmortem;
 use crate::output::{self, OutputError, OutputFile};
 use crate::parse;
 use crate::render::{self, theme::Theme, theme::ThemeError};
+use crate::stamp::{self, Stamp};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -283,6 +284,9 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Wall time of each stage, in order (`build -v` prints them).
     pub stages: Vec<(&'static str, Duration)>,
+    /// Nothing changed since the last build into this output, so it was left as it was
+    /// (see [`crate::stamp`]); the counts and diagnostics are that build's.
+    pub up_to_date: bool,
 }
 
 /// Build the site: load, render, and swap the output in atomically.
@@ -304,6 +308,25 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
         lap = now;
     };
     let config = opts.load.config;
+    let inputs = stamp::inputs_hash(opts.content, config, opts.load.include_drafts, opts.load.today);
+    if let (Some(inputs), Some(last)) = (&inputs, Stamp::read(opts.output)) {
+        let index = crate::search::index::default_dir(opts.output);
+        if last.matches(inputs, opts.output) && crate::search::index::read_freshness(&index).is_some() {
+            stage("check the last build's stamp: nothing changed");
+            return Ok(BuildReport {
+                postmortems: last.postmortems,
+                pages: last.pages,
+                assets: last.assets,
+                drafts_skipped: last.drafts_skipped,
+                diagnostics: last.diagnostics(),
+                elapsed: started.elapsed(),
+                stages,
+                up_to_date: true,
+            });
+        }
+    }
+    // The output is about to change: a stamp must never describe another output.
+    Stamp::forget(opts.output);
     let theme = Theme::load(config.theme.as_deref())?;
     let loaded = load(opts.content, &opts.load)?;
     stage("load (discover, parse, extract, archive)");
@@ -344,6 +367,10 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     staging.finish()?;
     stage("swap in the new site");
     let pages = pages.into_inner();
+    let counts = [postmortems, pages, assets.len(), drafts_skipped];
+    if let Some(stamp) = inputs.and_then(|i| Stamp::new(i, opts.output, counts, &diagnostics)) {
+        stamp.write(opts.output);
+    }
     Ok(BuildReport {
         postmortems,
         pages,
@@ -352,6 +379,7 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
         diagnostics,
         elapsed: started.elapsed(),
         stages,
+        up_to_date: false,
     })
 }
 

@@ -210,12 +210,16 @@ fn build(
     }
     if verbosity != Verbosity::Quiet {
         let mut summary = format!(
-            "Built {} postmortem{} into {}/ in {:.2} s",
+            "{} {} postmortem{} into {}/ in {:.2} s",
+            if report.up_to_date { "Up to date:" } else { "Built" },
             report.postmortems,
             if report.postmortems == 1 { "" } else { "s" },
             output.display().to_string().trim_end_matches('/'),
             report.elapsed.as_secs_f64()
         );
+        if report.up_to_date {
+            summary.push_str(" (nothing changed since the last build)");
+        }
         if report.drafts_skipped > 0 {
             summary.push_str(&format!(
                 ", {} draft{} skipped",
