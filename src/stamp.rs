@@ -288,7 +288,7 @@ mod tests {
         std::fs::create_dir_all(out.join("a")).unwrap();
         std::fs::write(out.join("a/index.html"), "one").unwrap();
         let d = Diagnostic::warning("missing-field", "x.md", "no impact");
-        let stamp = Stamp::new("in".into(), &out, [1, 2, 3, 4], &[d.clone()]).unwrap();
+        let stamp = Stamp::new("in".into(), &out, [1, 2, 3, 4], std::slice::from_ref(&d)).unwrap();
         stamp.write(&out);
         let read = Stamp::read(&out).unwrap();
         assert!(read.matches("in", &out));
