@@ -149,10 +149,7 @@ struct TextIndex {
 
 impl TextIndex {
     fn new(pms: &[Postmortem]) -> TextIndex {
-        let counts: Vec<Vec<(String, f32)>> = pms
-            .par_iter()
-            .map_init(Stems::default, |stems, p| term_counts(stems, p))
-            .collect();
+        let counts: Vec<Vec<(String, f32)>> = pms.par_iter().map_init(Stems::default, term_counts).collect();
         // Document frequencies, and term ids in sorted order (deterministic).
         let mut df: HashMap<&str, u32> = HashMap::new();
         for doc in &counts {
