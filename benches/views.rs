@@ -36,6 +36,22 @@ fn synthetic(n: usize) -> Vec<Postmortem> {
         state ^= state << 17;
         state
     };
+    // Body text for the text similarity: ~350 words per postmortem drawn with a Zipf-like
+    // skew from a 4,000-word vocabulary of made-up words (a real archive's long tail).
+    let syllables = [
+        "ka", "ro", "mi", "te", "lu", "san", "dor", "vex", "pli", "qua", "ne", "zu",
+    ];
+    let vocabulary: Vec<String> = (0..4000u64)
+        .map(|k| {
+            let mut w = String::new();
+            let mut x = k * 2654435761 + 7;
+            for _ in 0..(2 + k % 3) {
+                w.push_str(syllables[(x % 12) as usize]);
+                x /= 12;
+            }
+            w
+        })
+        .collect();
     (0..n)
         .map(|i| {
             let day = (next() % (365 * 8)) as i64;
@@ -55,15 +71,22 @@ fn synthetic(n: usize) -> Vec<Postmortem> {
             };
             record.root_cause.category = (next() % 8 != 0).then(|| cats[(next() % 7) as usize].to_string());
             record.impact.percent = Some((next() % 100) as f64);
+            let mut word = || {
+                let r = (next() % 1_000_000) as f64 / 1_000_000.0;
+                vocabulary[((r * r * r) * vocabulary.len() as f64) as usize].as_str()
+            };
+            let title = format!("Synthetic incident {i}: {} {} {}", word(), word(), word());
+            let plain_text: Vec<&str> = (0..350).map(|_| word()).collect();
+            record.root_cause.summary = Some((0..12).map(|_| word()).collect::<Vec<_>>().join(" "));
             Postmortem {
                 path: format!("pm-{i}.md"),
                 slug: format!("pm-{i}"),
-                title: format!("Synthetic incident {i}"),
+                title,
                 draft: false,
                 record,
                 body_html: "<p>Body.</p>".into(),
                 toc: Vec::new(),
-                plain_text: "Body.".into(),
+                plain_text: plain_text.join(" "),
                 extra: Default::default(),
                 diagnostics: Vec::new(),
             }

@@ -152,3 +152,53 @@ fn usage_and_io_problems_exit_2() {
     fs::write(dir.path().join("bad.yaml"), "required_fields: [unclosed\n").unwrap();
     assert_eq!(check(dir.path(), &["--config", "bad.yaml"]).0, 2);
 }
+
+#[test]
+fn drafts_are_left_out_unless_drafts_is_given() {
+    let dir = archive();
+    fs::write(
+        dir.path().join("content/2024/draft.md"),
+        "---\ntitle: Label printer queue\ndraft: true\nend: TBD\n---\n# Label printer queue\n\nStill writing this.\n",
+    )
+    .unwrap();
+    let (_, out) = check(dir.path(), &["--format", "json"]);
+    let findings: Value = serde_json::from_str(&out).unwrap();
+    let in_draft = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap_or("").ends_with("draft.md"))
+            .count()
+    };
+    assert_eq!(in_draft(&findings), 0, "{out}");
+    let (_, out) = check(dir.path(), &[]);
+    assert!(
+        out.contains("check: 2 files (1 draft skipped; --drafts checks them)"),
+        "{out}"
+    );
+
+    let (_, out) = check(dir.path(), &["--drafts", "--format", "json"]);
+    let findings: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        in_draft(&findings) >= 2,
+        "placeholder and missing fields expected: {out}"
+    );
+    let (_, out) = check(dir.path(), &["--drafts"]);
+    assert!(out.contains("check: 3 files, "), "{out}");
+
+    // A draft named on the command line is what the user asked about.
+    let (code, out) = check(dir.path(), &["content/2024/draft.md"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning[placeholder]"), "{out}");
+}
+
+/// The sample archive in content/ is what a new user sees first: it must lint clean, so an
+/// edit to it (or to extraction) that introduces a finding fails here.
+#[test]
+fn the_sample_archive_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out) = check(root, &["content"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("warning") && !out.contains("error"), "{out}");
+    assert!(out.ends_with("no problems found\n"), "{out}");
+}

@@ -32,6 +32,8 @@ pub struct CheckOptions<'a> {
     pub config: &'a Config,
     /// "Now", for future-date checks (passed through to extraction).
     pub today: jiff::civil::Date,
+    /// Check postmortems marked `draft: true` too (`check --drafts`, like `build --drafts`).
+    pub include_drafts: bool,
 }
 
 /// The outcome of a check: every finding, sorted by file, line, column and code.
@@ -40,16 +42,20 @@ pub struct Report {
     /// Postmortem files looked at.
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Drafts left out (not counted in `files`).
+    pub drafts_skipped: usize,
 }
 
-/// Check every postmortem under `content`. Drafts are checked too: a draft under review is
-/// exactly what CI should lint. Only a missing or unreadable content folder is an error.
+/// Check every postmortem under `content`. Drafts are left out unless
+/// `include_drafts`, exactly as `build` leaves them and their findings out: a draft's
+/// placeholders are expected until it is published. Only a missing or unreadable content
+/// folder is an error.
 pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildError> {
     let loaded = site::load(
         content,
         &LoadOptions {
             config: opts.config,
-            include_drafts: true,
+            include_drafts: opts.include_drafts,
             today: opts.today,
         },
     )?;
@@ -65,6 +71,11 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
                 .ok()
                 .map(|d| (f.rel.clone(), d))
         })
+        .collect();
+    let is_draft = |doc: &Document| doc.front_matter.as_ref().is_some_and(|f| f.draft);
+    let linted: Vec<&Document> = docs
+        .values()
+        .filter(|d| opts.include_drafts || !is_draft(d))
         .collect();
 
     let mut diagnostics = loaded.diagnostics;
@@ -87,12 +98,7 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
         out.extend(keys::check(doc, &lines));
         out
     };
-    let per_file: Vec<Vec<Diagnostic>> = docs
-        .values()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|d| lint(d))
-        .collect();
+    let per_file: Vec<Vec<Diagnostic>> = linted.par_iter().map(|d| lint(d)).collect();
     diagnostics.extend(per_file.into_iter().flatten());
 
     for pm in &loaded.archive.postmortems {
@@ -108,8 +114,9 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
     });
     diagnostics.dedup();
     Ok(Report {
-        files: found.postmortems.len(),
+        files: found.postmortems.len() - loaded.drafts_skipped,
         diagnostics,
+        drafts_skipped: loaded.drafts_skipped,
     })
 }
 
@@ -201,6 +208,10 @@ mod tests {
     use std::fs;
 
     fn run(files: &[(&str, &str)], config: &Config) -> Report {
+        run_with(files, config, false)
+    }
+
+    fn run_with(files: &[(&str, &str)], config: &Config, include_drafts: bool) -> Report {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in files {
             let p = dir.path().join(name);
@@ -212,6 +223,7 @@ mod tests {
             &CheckOptions {
                 config,
                 today: jiff::civil::date(2026, 1, 1),
+                include_drafts,
             },
         )
         .unwrap()
@@ -297,5 +309,30 @@ mod tests {
             ]
         );
         assert!(r.diagnostics[1].message.contains("`severity`"));
+    }
+
+    #[test]
+    fn drafts_are_skipped_unless_asked_for() {
+        let draft = "---\ntitle: Half written\ndraft: true\nend: TBD\n---\n# Half written\n\nSee [x](missing.md).\n\n## Timeline\n";
+        let files = [("a.md", "# Done\n\ntext\n"), ("b.md", draft)];
+        let config = Config {
+            required_fields: vec!["severity".into()],
+            ..Config::default()
+        };
+
+        let r = run_with(&files, &config, false);
+        assert_eq!(codes(&r), vec![("a.md", "missing-field", Some(1))]);
+        assert_eq!((r.files, r.drafts_skipped), (1, 1));
+
+        let r = run_with(&files, &config, true);
+        let b: Vec<&str> = codes(&r)
+            .into_iter()
+            .filter(|(p, _, _)| *p == "b.md")
+            .map(|(_, c, _)| c)
+            .collect();
+        for code in ["placeholder", "broken-link", "missing-field"] {
+            assert!(b.contains(&code), "{code} missing from {b:?}");
+        }
+        assert_eq!((r.files, r.drafts_skipped), (2, 0));
     }
 }

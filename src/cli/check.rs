@@ -44,6 +44,10 @@ pub struct CheckArgs {
     /// Also show informational notes.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Also check postmortems marked `draft: true`, which `build` leaves out unless given
+    /// `--drafts` (a draft named as the one file to check is always checked).
+    #[arg(long)]
+    pub drafts: bool,
     /// Site configuration; `incidex.yaml` is read when present.
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -71,6 +75,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let opts = CheckOptions {
         config: &config,
         today: today(),
+        include_drafts: args.drafts || only.is_some(),
     };
     let report = match check::check(&content, &opts) {
         Ok(r) => r,
@@ -94,13 +99,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             for d in &shown {
                 write!(out, "{}", human(d, &content, &mut sources))?;
             }
-            writeln!(out, "{}", summary(files, errors, warnings))?;
+            writeln!(out, "{}", summary(files, errors, warnings, report.drafts_skipped))?;
         }
         Format::Github => {
             for d in &shown {
                 writeln!(out, "{}", github(d, &content))?;
             }
-            eprintln!("{}", summary(files, errors, warnings));
+            eprintln!("{}", summary(files, errors, warnings, report.drafts_skipped));
         }
         Format::Json => {
             let items: Vec<JsonFinding<'_>> = shown.iter().map(|d| JsonFinding::new(d, &content)).collect();
@@ -164,13 +169,21 @@ fn apply_policy(diags: Vec<Diagnostic>, args: &CheckArgs) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn summary(files: usize, errors: usize, warnings: usize) -> String {
+fn summary(files: usize, errors: usize, warnings: usize, drafts_skipped: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let drafts = if drafts_skipped > 0 {
+        format!(
+            " ({} skipped; --drafts checks them)",
+            plural(drafts_skipped, "draft")
+        )
+    } else {
+        String::new()
+    };
     if errors == 0 && warnings == 0 {
-        format!("check: {}, no problems found", plural(files, "file"))
+        format!("check: {}{drafts}, no problems found", plural(files, "file"))
     } else {
         format!(
-            "check: {}, {}, {}",
+            "check: {}{drafts}, {}, {}",
             plural(files, "file"),
             plural(errors, "error"),
             plural(warnings, "warning")

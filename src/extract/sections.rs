@@ -42,7 +42,8 @@ pub struct Part {
     pub label_index: usize,
     /// File line of the label.
     pub line: u32,
-    /// The text after the label on its own line ("Duration: 2 hours" → "2 hours").
+    /// The text after the label ("Duration: 2 hours" → "2 hours"), with the rest of its
+    /// paragraph when the value wraps onto the next source lines.
     pub inline: Option<String>,
     /// Indices of the lines the label governs (its section body or its sub-items).
     pub body: Vec<usize>,
@@ -123,7 +124,19 @@ pub fn label_kind(label: &str) -> Option<Kind> {
         && !has("actions taken")
     {
         Kind::Actions
-    } else if has("impact") {
+    } else if has("impact")
+        || is(&[
+            "who was affected",
+            "who is affected",
+            "who were affected",
+            "users affected",
+            "customers affected",
+            "people affected",
+            "affected users",
+            "affected customers",
+            "blast radius",
+        ])
+    {
         Kind::Impact
     } else if is(&[
         "duration",
@@ -256,8 +269,40 @@ pub fn label_kind(label: &str) -> Option<Kind> {
     Some(kind)
 }
 
-/// Split "Label: value" (or a whole-line label) into kind and inline value.
-fn split_label(text: &str, whole_line_label: bool, list_item: bool) -> Option<(Kind, Option<String>)> {
+/// "Scope: EU customers on the Pro plan" states who was affected; a "Scope" heading more often
+/// says what the document covers, so the word is an impact label only with a value after it.
+fn inline_only_kind(label: &str) -> Option<Kind> {
+    (normalize_label(label) == "scope").then_some(Kind::Impact)
+}
+
+/// "**Impact.** 3,400 couriers lost..." (a bold label closed by a period instead of a colon):
+/// the bold run must be exactly a known label plus the period, and text must follow it.
+fn bold_period_label(text: &str, bold: &str) -> Option<(Kind, Option<String>)> {
+    let label = bold.strip_suffix('.')?;
+    if label.contains([':', '.']) || label.split_whitespace().count() > 5 {
+        return None;
+    }
+    let kind = label_kind(label).or_else(|| inline_only_kind(label))?;
+    let start = text.find(bold)? + bold.len();
+    let rest = text[start..].trim_start_matches(['*', '_']).trim();
+    rest.chars()
+        .any(char::is_alphanumeric)
+        .then(|| (kind, Some(rest.to_string())))
+}
+
+/// Split "Label: value" (or a whole-line label) into kind and inline value. `bold` is the
+/// bold text the line opens with, if any.
+fn split_label(
+    text: &str,
+    bold: &str,
+    whole_line_label: bool,
+    list_item: bool,
+) -> Option<(Kind, Option<String>)> {
+    if !bold.is_empty() {
+        if let Some(found) = bold_period_label(text, bold) {
+            return Some(found);
+        }
+    }
     let t = text
         .trim()
         .trim_start_matches(['•', '*', '-', '–', '·', '●', '▪'])
@@ -268,8 +313,9 @@ fn split_label(text: &str, whole_line_label: bool, list_item: bool) -> Option<(K
         if label.chars().any(|c| c.is_ascii_digit()) && label.len() < 4 {
             return None;
         }
-        if let Some(kind) = label_kind(label) {
-            let rest = rest.trim_start_matches(['*', '_']).trim();
+        let rest = rest.trim_start_matches(['*', '_']).trim();
+        let inline_only = || inline_only_kind(label).filter(|_| rest.chars().any(char::is_alphanumeric));
+        if let Some(kind) = label_kind(label).or_else(inline_only) {
             // "**TIMELINE:** 🧐": decoration after the label is not a value.
             let has_value = rest.chars().any(char::is_alphanumeric);
             return Some((kind, has_value.then(|| rest.to_string())));
@@ -305,17 +351,19 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
             .map(|s| s.title.to_lowercase())
             .unwrap_or_default();
         let found = match line.kind {
-            LineKind::Heading(_) => split_label(&line.text, true, false),
+            LineKind::Heading(_) => split_label(&line.text, "", true, false),
             LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
-                split_label(&line.text, false, false)
+                split_label(&line.text, line.bold_prefix(), false, false)
             }
-            LineKind::ListItem { first: true, .. } => split_label(&line.text, line.starts_bold, true),
+            LineKind::ListItem { first: true, .. } => {
+                split_label(&line.text, line.bold_prefix(), line.starts_bold, true)
+            }
             LineKind::TableRow { header: false } if line.cells.len() == 2 => {
                 label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
             }
             _ => None,
         };
-        let Some((kind, inline)) = found else { continue };
+        let Some((kind, mut inline)) = found else { continue };
         let mut body = Vec::new();
         let heading = matches!(line.kind, LineKind::Heading(_)) && inline.is_none();
         if let LineKind::Heading(level) = line.kind {
@@ -342,6 +390,11 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
             }
         } else if inline.is_none() {
             body = paragraph_body(outline, i);
+        } else if let Some(value) = inline.as_mut() {
+            for j in wrapped_lines(outline, i) {
+                value.push(' ');
+                value.push_str(lines[j].text.trim());
+            }
         }
         out.push(Part {
             kind,
@@ -364,10 +417,34 @@ fn paragraph_body(outline: &Outline, i: usize) -> Vec<usize> {
             break;
         }
         let is_label = match l.kind {
-            LineKind::Paragraph | LineKind::BlockQuote => split_label(&l.text, false, false).is_some(),
+            LineKind::Paragraph | LineKind::BlockQuote => {
+                split_label(&l.text, l.bold_prefix(), false, false).is_some()
+            }
             _ => false,
         };
         if is_label {
+            break;
+        }
+        body.push(j);
+    }
+    body
+}
+
+/// The rest of the paragraph a "Label: value" line opens, when the value wraps onto the
+/// next source lines, up to a line that is itself a label ("**Status:** x" lines stacked without
+/// blank lines are one Markdown paragraph).
+fn wrapped_lines(outline: &Outline, i: usize) -> Vec<usize> {
+    let lines = &outline.lines;
+    let mut body = Vec::new();
+    if !matches!(lines[i].kind, LineKind::Paragraph | LineKind::BlockQuote) {
+        return body;
+    }
+    for j in i + 1..lines.len() {
+        let (prev, l) = (&lines[j - 1], &lines[j]);
+        if l.number != prev.number + 1
+            || l.kind != lines[i].kind
+            || split_label(&l.text, l.bold_prefix(), false, false).is_some()
+        {
             break;
         }
         body.push(j);
@@ -428,5 +505,29 @@ mod tests {
         assert_eq!(ps[3].body.len(), 2, "timeline stops at the next label");
         assert_eq!(ps[5].body.len(), 2);
         assert!(ps[5].heading);
+    }
+
+    #[test]
+    fn a_wrapped_value_is_one_value_and_stops_at_the_next_label() {
+        let o = outline(
+            "**Root cause:** a retry storm from the\nmobile app exhausted the API quota.\n**Severity:** SEV2\n\n**Impact.** Riders waited\nten minutes.\n",
+        );
+        let ps = parts(&o);
+        let got: Vec<(Kind, Option<&str>, usize)> = ps
+            .iter()
+            .map(|p| (p.kind, p.inline.as_deref(), p.body.len()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Kind::RootCause,
+                    Some("a retry storm from the mobile app exhausted the API quota."),
+                    0
+                ),
+                (Kind::Severity, Some("SEV2"), 0),
+                (Kind::Impact, Some("Riders waited ten minutes."), 0),
+            ]
+        );
     }
 }

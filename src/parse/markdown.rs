@@ -43,6 +43,20 @@ pub struct Line {
     pub section: Option<usize>,
     /// True when the line's text starts with bold/strong text (a "**Label:**" line).
     pub starts_bold: bool,
+    /// Byte length of the bold text the line opens with, so "**Impact.** text" can be read
+    /// as a label ending in a period without guessing where the bold part stops.
+    pub bold_len: usize,
+}
+
+impl Line {
+    /// The bold text the line opens with ("Impact." for "**Impact.** text"), or "".
+    pub fn bold_prefix(&self) -> &str {
+        if self.starts_bold {
+            self.text.get(..self.bold_len).unwrap_or("").trim()
+        } else {
+            ""
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -175,6 +189,7 @@ pub fn render(body: &str, first_line: u32, rewrite: LinkRewriter<'_>) -> Rendere
                             cells: vec![],
                             section: Some(sections.len() - 1),
                             starts_bold: false,
+                            bold_len: 0,
                         });
                     } else if let Some(l) = lines.last_mut() {
                         l.section = Some(sections.len() - 1);
@@ -386,13 +401,17 @@ fn push_text(
             cells: Vec::new(),
             section,
             starts_bold: false,
+            bold_len: 0,
         });
     }
     let l = lines.last_mut().expect("pushed above");
     if l.text.trim().is_empty() {
         // The first visible text decides whether the line opens with bold ("**Label:**").
         l.starts_bold = bold && !text.trim().is_empty();
+        l.bold_len = l.text.len();
     }
+    // Bold text directly continuing the opening bold run belongs to it.
+    let extends_bold = bold && cell.is_none() && l.bold_len == l.text.len();
     if let Some(ci) = cell {
         while l.cells.len() <= ci {
             l.cells.push(String::new());
@@ -403,6 +422,9 @@ fn push_text(
         l.cells[ci].push_str(text);
     }
     l.text.push_str(text);
+    if extends_bold {
+        l.bold_len = l.text.len();
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -474,6 +496,13 @@ mod tests {
     }
 
     #[test]
+    fn bold_prefix_is_exactly_the_opening_bold_run() {
+        let out = r("**Impact.** Few *users* noticed.\n\n**Root cause** was X.\n\nPlain **bold** later.\n");
+        let bold: Vec<&str> = out.outline.lines.iter().map(|l| l.bold_prefix()).collect();
+        assert_eq!(bold, vec!["Impact.", "Root cause", ""]);
+    }
+
+    #[test]
     fn outline_strips_markup_and_keeps_line_numbers() {
         let out = r("# Title\n\n**Duration:** May 10, 2023\n\n## Timeline\n\n- 10:05 AM: alert fired\n- 10:30 AM: *rolled back*\n");
         let texts: Vec<(u32, &str)> = out
@@ -493,6 +522,7 @@ mod tests {
             ]
         );
         assert!(out.outline.lines[1].starts_bold);
+        assert_eq!(out.outline.lines[1].bold_prefix(), "Duration:");
         assert_eq!(out.outline.lines[3].section, Some(1));
         assert!(matches!(
             out.outline.lines[3].kind,

@@ -146,7 +146,9 @@ fn to_document(d: &SearchDoc, f: &Fields) -> TantivyDocument {
     doc.add_text(f.duration_display, &d.duration_display);
     doc.add_text(f.impact_display, &d.impact_display);
     doc.add_u64(f.ord, u64::from(d.ord));
-    if let Some(s) = d.start_epoch {
+    // tantivy keeps dates as i64 nanoseconds (years 1677–2262); a start outside that range
+    // (year 124 read from garbage) stays out of the date field instead of overflowing.
+    if let Some(s) = d.start_epoch.filter(|s| s.checked_mul(1_000_000_000).is_some()) {
         doc.add_date(f.start, DateTime::from_timestamp_secs(s));
     }
     if let Some(m) = d.duration_minutes {
