@@ -149,17 +149,17 @@ struct TextIndex {
 
 impl TextIndex {
     fn new(pms: &[Postmortem]) -> TextIndex {
-        let counts: Vec<Vec<(String, f32)>> = pms.par_iter().map_init(Stems::default, term_counts).collect();
+        let counts: Vec<Vec<(TermKey, f32)>> = pms.par_iter().map_init(Stems::default, term_counts).collect();
         // Document frequencies, and term ids in sorted order (deterministic).
-        let mut df: HashMap<&str, u32> = HashMap::new();
+        let mut df: HashMap<TermKey, u32> = HashMap::new();
         for doc in &counts {
             for (t, _) in doc {
-                *df.entry(t.as_str()).or_insert(0) += 1;
+                *df.entry(*t).or_insert(0) += 1;
             }
         }
-        let mut vocabulary: Vec<&str> = df.iter().filter(|(_, &n)| n >= 2).map(|(t, _)| *t).collect();
+        let mut vocabulary: Vec<TermKey> = df.iter().filter(|(_, &n)| n >= 2).map(|(t, _)| *t).collect();
         vocabulary.sort_unstable();
-        let ids: HashMap<&str, u32> = vocabulary
+        let ids: HashMap<TermKey, u32> = vocabulary
             .iter()
             .enumerate()
             .map(|(k, t)| (*t, k as u32))
@@ -171,8 +171,8 @@ impl TextIndex {
                 let mut v: Vec<(u32, f32)> = doc
                     .iter()
                     .filter_map(|(t, tf)| {
-                        let id = *ids.get(t.as_str())?;
-                        let idf = (n / df[t.as_str()] as f32).ln();
+                        let id = *ids.get(t)?;
+                        let idf = (n / df[t] as f32).ln();
                         (idf > 0.0).then(|| (id, (1.0 + tf.ln()) * idf))
                     })
                     .collect();
@@ -281,9 +281,22 @@ impl Stems {
     }
 }
 
+/// A term, by a 64-bit hash of its text. Holding every distinct term of 10,000 documents
+/// as strings cost more memory than the rest of the build's views; at 64 bits two terms of
+/// one archive sharing a key is vanishingly unlikely, and would only blur one similarity.
+type TermKey = u64;
+
+fn term_key(term: &str) -> TermKey {
+    use std::hash::{Hash, Hasher};
+    // `DefaultHasher::new()` has fixed keys: the same key on every run and machine.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    term.hash(&mut h);
+    h.finish()
+}
+
 /// Weighted term frequencies of a postmortem: title ×3, root-cause summary ×2, the start of
-/// the body ×1, sorted by term.
-fn term_counts(stems: &mut Stems, p: &Postmortem) -> Vec<(String, f32)> {
+/// the body ×1, sorted by term key.
+fn term_counts(stems: &mut Stems, p: &Postmortem) -> Vec<(TermKey, f32)> {
     let mut end = p.plain_text.len().min(BODY_BYTES);
     while !p.plain_text.is_char_boundary(end) {
         end -= 1;
@@ -293,16 +306,13 @@ fn term_counts(stems: &mut Stems, p: &Postmortem) -> Vec<(String, f32)> {
         (p.record.root_cause.summary.as_deref().unwrap_or(""), 2.0),
         (&p.plain_text[..end], 1.0),
     ];
-    let mut counts: HashMap<String, f32> = HashMap::new();
+    let mut counts: HashMap<TermKey, f32> = HashMap::new();
     for (text, weight) in fields {
-        stems.each(text, |term| match counts.get_mut(term) {
-            Some(c) => *c += weight,
-            None => {
-                counts.insert(term.to_string(), weight);
-            }
+        stems.each(text, |term| {
+            *counts.entry(term_key(term)).or_insert(0.0) += weight
         });
     }
-    let mut out: Vec<(String, f32)> = counts.into_iter().collect();
+    let mut out: Vec<(TermKey, f32)> = counts.into_iter().collect();
     out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
 }
