@@ -313,7 +313,7 @@ fn term_counts(stems: &mut Stems, p: &Postmortem) -> Vec<(TermKey, f32)> {
         });
     }
     let mut out: Vec<(TermKey, f32)> = counts.into_iter().collect();
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out.sort_unstable_by_key(|t| t.0);
     out
 }
 
