@@ -402,11 +402,14 @@ fn traversal_in_titles_slugs_and_names_writes_nothing_outside_the_output_folder(
     );
     write(&c, "..md", "# dots\n");
     write(&c, "img/..%2F..%2Fevil.png", b"\x89PNG");
-    // The search index is the one documented thing written beside public/.
-    let index = incidex::search::index::default_dir(&site.join("public"));
-    let before = snapshot_outside(dir.path(), &[site.join("public"), index.clone()]);
+    // `.incidex/` (the search index and the build stamp) is the one documented thing
+    // written beside public/.
+    let state = incidex::stamp::path_for(&site.join("public"));
+    let state = state.parent().and_then(|p| p.parent()).unwrap().to_path_buf();
+    assert_eq!(state, site.join(".incidex"));
+    let before = snapshot_outside(dir.path(), &[site.join("public"), state.clone()]);
     build(&site);
-    let after = snapshot_outside(dir.path(), &[site.join("public"), index]);
+    let after = snapshot_outside(dir.path(), &[site.join("public"), state]);
     assert_eq!(before, after, "files appeared outside public/");
     assert!(!dir.path().join("etc").exists() && !dir.path().join("escape").exists());
     for entry in walkdir::WalkDir::new(site.join("public")) {
