@@ -230,22 +230,27 @@ awk -F'\t' -v date="$DATE" -v cpu="$CPU" -v cores="$CORES" -v load="$LOAD_BEFORE
   END { printf "{\n  \"date\": %s,\n  \"cpu\": %s,\n  \"cores\": %s,\n  \"load_before\": %s,\n  \"incidex\": %s,\n  \"seed\": %s,\n  \"hugo\": %s,\n  \"pagefind\": %s,\n  \"runs\": [\n%s\n  ]\n}\n",
       q(date), q(cpu), cores, q(load), q(rev), seed, q(hugo), q(pagefind), rows }' "$TSV" >"$WORK/results.json"
 
-# The Markdown table, and the ratios on the comparison archive.
+# The Markdown table, and the ratios on the comparison archive. (No {n} in the regexes:
+# mawk has no intervals.)
+THOUSANDS='function thousands(x,  s, r) { s = sprintf("%d", x); r = ""
+  while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
+  return s r }
+'
 {
   echo "| Build | Postmortems | Wall | CPU (user+sys) | Peak RSS | Site | Search index |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' 'NR > 1 {
+  awk -F'\t' "$THOUSANDS"'NR > 1 {
     name = $1 == "incidex" ? ($2 == "cold" ? "incidex build, cold" : "incidex build, unchanged rebuild") \
          : $1 == "hugo" ? "Hugo (no search)" : $1 == "pagefind" ? "Pagefind (indexing Hugo'"'"'s site)" : "Hugo + Pagefind"
-    n = sprintf("%d", $3); while (n ~ /[0-9]{4}/) sub(/[0-9]{3}($|,)/, ",&", n)
+    n = thousands($3)
     idx = $10 > 0 ? sprintf("%.1f MB", $10 / 1e6) : "–"
     printf "| %s | %s | %.2f s | %.2f s | %d MiB | %.1f MB | %s |\n", name, n, $4, $7, $8 / 1024, $9 / 1e6, idx }' "$TSV"
-  awk -F'\t' -v n="$HUGO_SIZE" '
+  awk -F'\t' -v n="$HUGO_SIZE" "$THOUSANDS"'
     $3 == n && $1 == "incidex" && $2 == "cold" { iw = $4; ic = $7 }
     $3 == n && $1 == "hugo" { hw = $4; hc = $7 }
     $3 == n && $1 == "hugo+pagefind" { pw = $4; pc = $7 }
     END {
-      if (iw > 0 && hw > 0) printf "\nOn %d postmortems, Hugo (no search) takes %.1f× the wall time of incidex (%.1f× the CPU time)", n, hw / iw, hc / ic
+      if (iw > 0 && hw > 0) printf "\nOn %s postmortems, Hugo (no search) takes %.1f× the wall time of incidex (%.1f× the CPU time)", thousands(n), hw / iw, hc / ic
       if (iw > 0 && pw > 0) printf "; Hugo + Pagefind takes %.1f× the wall time (%.1f× the CPU time)", pw / iw, pc / ic
       if (iw > 0 && hw > 0) printf ".\n" }' "$TSV"
   echo

@@ -66,7 +66,11 @@ fn fixture() -> &'static Fixture {
             .collect();
         let config = Config::default();
         let loaded = load(content.path(), &config);
-        assert_eq!(loaded.archive.len(), files.len(), "every generated postmortem loads");
+        assert_eq!(
+            loaded.archive.len(),
+            files.len(),
+            "every generated postmortem loads"
+        );
         Fixture {
             files,
             docs,

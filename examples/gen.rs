@@ -51,4 +51,3 @@ fn fail(what: &str, e: std::io::Error) -> ! {
     eprintln!("{what}: {e}");
     std::process::exit(1)
 }
-
