@@ -15,10 +15,12 @@ if [[ -z "${INCIDEX:-}" ]]; then
   cargo build --release --quiet
   INCIDEX="${CARGO_TARGET_DIR:-target}/release/incidex"
 fi
+# The server runs from the archive's folder: the binary's path must not be relative.
+INCIDEX="$(cd "$(dirname "$INCIDEX")" && pwd)/$(basename "$INCIDEX")"
 work="${BENCH_DIR:-$(mktemp -d)}"
 cleanup() {
   [[ -n "${server:-}" ]] && kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  [[ -z "${BENCH_DIR:-}" ]] && rm -rf "$work"
+  if [[ -z "${BENCH_DIR:-}" ]]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
