@@ -14,6 +14,36 @@ use std::process::{Command, Stdio};
 
 const SEARCH_JS: &str = include_str!("../themes/default/static/search.js");
 
+/// Plain relevance queries (no filters) run by search.js on the static index in
+/// `index_dir` (`js_limit` results shown) and by the CLI engine (`cli_limit` results), pair
+/// by pair; `None` when node is not installed.
+fn js_and_cli(
+    index_dir: &std::path::Path,
+    idx: &SearchIndex,
+    queries: &[&str],
+    js_limit: usize,
+    cli_limit: usize,
+) -> Option<Vec<(Value, query::Results)>> {
+    let requests: Vec<Value> = queries
+        .iter()
+        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": js_limit}))
+        .collect();
+    let js = node(&json!({"op": "search", "index": index_dir, "queries": requests}))?;
+    let cli = queries.iter().map(|q| {
+        query::search(
+            idx,
+            &Request {
+                text: q.to_string(),
+                filters: Filters::default(),
+                sort: Sort::Relevance,
+                limit: cli_limit,
+            },
+        )
+        .unwrap()
+    });
+    Some(js.as_array().unwrap().iter().cloned().zip(cli).collect())
+}
+
 fn node(request: &Value) -> Option<Value> {
     node_with(request, None)
 }
@@ -341,24 +371,10 @@ fn static_facet_counts_count_the_matches() {
     let idx = SearchIndex::open(&b.index).unwrap();
     let index_dir = b.public.join("search/index");
     let queries = ["dns", "the", "certificate expired"];
-    let requests: Vec<Value> = queries
-        .iter()
-        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": 5}))
-        .collect();
-    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": requests})) else {
+    let Some(pairs) = js_and_cli(&index_dir, &idx, &queries, 5, 1000) else {
         return;
     };
-    for (q, js) in queries.iter().zip(js.as_array().unwrap()) {
-        let cli = query::search(
-            &idx,
-            &Request {
-                text: q.to_string(),
-                filters: Filters::default(),
-                sort: Sort::Relevance,
-                limit: 1000,
-            },
-        )
-        .unwrap();
+    for (q, (js, cli)) in queries.iter().zip(&pairs) {
         let mut want: std::collections::BTreeMap<String, u64> = Default::default();
         for h in &cli.hits {
             if !h.category.is_empty() {
@@ -480,24 +496,10 @@ fn big_posting_lists_carry_their_best_rows() {
     assert_eq!(top.len(), TOP_ROWS);
     let idx = SearchIndex::open(&incidex::search::index::default_dir(&public)).unwrap();
     let queries = ["rollout", "rollout cache"];
-    let requests: Vec<Value> = queries
-        .iter()
-        .map(|q| json!({"q": q, "filters": {}, "sort": "relevance", "limit": 10}))
-        .collect();
-    let Some(js) = node(&json!({"op": "search", "index": index_dir, "queries": requests})) else {
+    let Some(pairs) = js_and_cli(&index_dir, &idx, &queries, 10, 10) else {
         return;
     };
-    for (q, js) in queries.iter().zip(js.as_array().unwrap()) {
-        let cli = query::search(
-            &idx,
-            &Request {
-                text: q.to_string(),
-                filters: Filters::default(),
-                sort: Sort::Relevance,
-                limit: 10,
-            },
-        )
-        .unwrap();
+    for (q, (js, cli)) in queries.iter().zip(&pairs) {
         // Documents past the distinct scores tie; compare those before the ties.
         let distinct = if *q == "rollout" { 9 } else { 3 };
         let cli_titles: Vec<&str> = cli.hits.iter().take(distinct).map(|h| h.title.as_str()).collect();
@@ -510,7 +512,7 @@ fn big_posting_lists_carry_their_best_rows() {
             .collect();
         assert_eq!(js_titles, cli_titles, "{q}");
     }
-    let fetched: Vec<&str> = js[0]["fetched"]
+    let fetched: Vec<&str> = pairs[0].0["fetched"]
         .as_array()
         .unwrap()
         .iter()
@@ -522,7 +524,7 @@ fn big_posting_lists_carry_their_best_rows() {
     );
     // The rows carried are the top of the one-word ranking.
     let top_urls: Vec<&str> = top.iter().map(|r| r[2].as_str().unwrap()).collect();
-    let js_urls: Vec<&str> = js[0]["hits"]
+    let js_urls: Vec<&str> = pairs[0].0["hits"]
         .as_array()
         .unwrap()
         .iter()
