@@ -150,20 +150,19 @@ struct TextIndex {
 impl TextIndex {
     fn new(pms: &[Postmortem]) -> TextIndex {
         let counts: Vec<Vec<(TermKey, f32)>> = pms.par_iter().map_init(Stems::default, term_counts).collect();
-        // Document frequencies, and term ids in sorted order (deterministic).
-        let mut df: HashMap<TermKey, u32> = HashMap::new();
-        for doc in &counts {
-            for (t, _) in doc {
-                *df.entry(*t).or_insert(0) += 1;
+        // Document frequencies (each document lists a term once) and the vocabulary: terms
+        // in two documents or more, sorted by key, a term's id its position. Sorting all keys
+        // at once is much cheaper than counting 10,000 documents' terms in a hash map.
+        let mut all: Vec<TermKey> = counts.iter().flat_map(|d| d.iter().map(|t| t.0)).collect();
+        all.par_sort_unstable();
+        let (mut vocabulary, mut df): (Vec<TermKey>, Vec<u32>) = (Vec::new(), Vec::new());
+        for run in all.chunk_by(|a, b| a == b) {
+            if run.len() >= 2 {
+                vocabulary.push(run[0]);
+                df.push(run.len() as u32);
             }
         }
-        let mut vocabulary: Vec<TermKey> = df.iter().filter(|(_, &n)| n >= 2).map(|(t, _)| *t).collect();
-        vocabulary.sort_unstable();
-        let ids: HashMap<TermKey, u32> = vocabulary
-            .iter()
-            .enumerate()
-            .map(|(k, t)| (*t, k as u32))
-            .collect();
+        drop(all);
         let n = pms.len() as f32;
         let vectors: Vec<Vec<(u32, f32)>> = counts
             .par_iter()
@@ -171,9 +170,9 @@ impl TextIndex {
                 let mut v: Vec<(u32, f32)> = doc
                     .iter()
                     .filter_map(|(t, tf)| {
-                        let id = *ids.get(t)?;
-                        let idf = (n / df[t] as f32).ln();
-                        (idf > 0.0).then(|| (id, (1.0 + tf.ln()) * idf))
+                        let id = vocabulary.binary_search(t).ok()?;
+                        let idf = (n / df[id] as f32).ln();
+                        (idf > 0.0).then(|| (id as u32, (1.0 + tf.ln()) * idf))
                     })
                     .collect();
                 v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -234,8 +233,8 @@ const STOP_WORDS: &[&str] = &[
 /// stemmed once per thread: stemming every token of 10,000 documents costs seconds.
 struct Stems {
     analyzer: TextAnalyzer,
-    /// Lowercased word → its term, or `None` for a stop word.
-    known: HashMap<String, Option<String>>,
+    /// Lowercased word → its term and the term's key, or `None` for a stop word.
+    known: HashMap<String, Option<(String, TermKey)>>,
     lower: String,
 }
 
@@ -250,8 +249,9 @@ impl Default for Stems {
 }
 
 impl Stems {
-    /// Calls `f` with each term of `text`, in order.
-    fn each(&mut self, text: &str, mut f: impl FnMut(&str)) {
+    /// Calls `f` with each term of `text` and its key, in order. One hash lookup per word:
+    /// this loop is most of the cost of similar incidents.
+    fn each(&mut self, text: &str, mut f: impl FnMut(&str, TermKey)) {
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             if word.is_empty() || word.len() >= tokenize::MAX_TOKEN_BYTES {
                 continue;
@@ -263,20 +263,27 @@ impl Stems {
             } else {
                 self.lower.push_str(&word.to_lowercase());
             }
-            if !self.known.contains_key(self.lower.as_str()) {
-                let term = if STOP_WORDS.contains(&self.lower.as_str()) {
-                    None
-                } else {
-                    tokenize::tokens(&mut self.analyzer, &self.lower)
-                        .into_iter()
-                        .next()
-                        .map(|t| t.term)
-                };
-                self.known.insert(self.lower.clone(), term);
+            if let Some(known) = self.known.get(self.lower.as_str()) {
+                if let Some((term, key)) = known {
+                    f(term, *key);
+                }
+                continue;
             }
-            if let Some(Some(term)) = self.known.get(self.lower.as_str()) {
-                f(term);
+            let term = if STOP_WORDS.contains(&self.lower.as_str()) {
+                None
+            } else {
+                tokenize::tokens(&mut self.analyzer, &self.lower)
+                    .into_iter()
+                    .next()
+                    .map(|t| {
+                        let key = term_key(&t.term);
+                        (t.term, key)
+                    })
+            };
+            if let Some((term, key)) = &term {
+                f(term, *key);
             }
+            self.known.insert(self.lower.clone(), term);
         }
     }
 }
@@ -306,14 +313,20 @@ fn term_counts(stems: &mut Stems, p: &Postmortem) -> Vec<(TermKey, f32)> {
         (p.record.root_cause.summary.as_deref().unwrap_or(""), 2.0),
         (&p.plain_text[..end], 1.0),
     ];
-    let mut counts: HashMap<TermKey, f32> = HashMap::new();
+    // Every occurrence, then sorted and summed per key: cheaper than a map for a few
+    // hundred words.
+    let mut out: Vec<(TermKey, f32)> = Vec::new();
     for (text, weight) in fields {
-        stems.each(text, |term| {
-            *counts.entry(term_key(term)).or_insert(0.0) += weight
-        });
+        stems.each(text, |_, key| out.push((key, weight)));
     }
-    let mut out: Vec<(TermKey, f32)> = counts.into_iter().collect();
     out.sort_unstable_by_key(|t| t.0);
+    out.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 += later.1;
+        }
+        same
+    });
     out
 }
 
@@ -512,7 +525,10 @@ mod tests {
     fn terms_are_the_search_terms_without_stop_words() {
         let text = "The timeouts were in the Orders database, and it was timing out: Zürich ÉTÉ x";
         let mut ours = Vec::new();
-        Stems::default().each(text, |t| ours.push(t.to_string()));
+        Stems::default().each(text, |t, key| {
+            assert_eq!(key, term_key(t));
+            ours.push(t.to_string())
+        });
         assert_eq!(
             ours,
             vec!["timeout", "order", "databas", "time", "out", "zürich", "été", "x"]
