@@ -205,33 +205,22 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
             &mut hits,
         );
     }
-    for c in MONTH_FIRST.captures_iter(text) {
-        let m = c.get(0).expect("match");
-        push(
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: c.get(3).and_then(|y| y.as_str().parse().ok()),
-                month: month_number(&c[1]).unwrap_or(0),
-                day: c[2].parse().unwrap_or(0),
-                ambiguous: false,
-            },
-            &mut hits,
-        );
-    }
-    for c in DAY_FIRST.captures_iter(text) {
-        let m = c.get(0).expect("match");
-        push(
-            DateHit {
-                start: m.start(),
-                end: m.end(),
-                year: c.get(3).and_then(|y| y.as_str().parse().ok()),
-                month: month_number(&c[2]).unwrap_or(0),
-                day: c[1].parse().unwrap_or(0),
-                ambiguous: false,
-            },
-            &mut hits,
-        );
+    // "May 10" and "10 May": the same fields in other capture groups (month, day).
+    for (re, month_at, day_at) in [(&*MONTH_FIRST, 1, 2), (&*DAY_FIRST, 2, 1)] {
+        for c in re.captures_iter(text) {
+            let m = c.get(0).expect("match");
+            push(
+                DateHit {
+                    start: m.start(),
+                    end: m.end(),
+                    year: c.get(3).and_then(|y| y.as_str().parse().ok()),
+                    month: month_number(&c[month_at]).unwrap_or(0),
+                    day: c[day_at].parse().unwrap_or(0),
+                    ambiguous: false,
+                },
+                &mut hits,
+            );
+        }
     }
     for c in NUMERIC_DATE.captures_iter(text) {
         let m = c.get(0).expect("match");
