@@ -18,15 +18,12 @@ pub fn apply(
     let line = |key: &str| fm.lines.get(key).copied();
     let prov = |key: &str| Provenance::front_matter(line(key));
     let placeholder = |key: &str, value: &str, diags: &mut Vec<Diagnostic>| {
-        let mut d = Diagnostic::warning(
-            "placeholder",
+        diags.push(super::placeholder::warning(
             path,
-            format!("front matter `{key}` is a placeholder ({value:?}); no value used"),
-        );
-        if let Some(l) = line(key) {
-            d = d.at_line(l);
-        }
-        diags.push(d);
+            line(key),
+            &format!("front matter `{key}`"),
+            value,
+        ));
     };
 
     if let Some(t) = &fm.title {

@@ -144,14 +144,7 @@ fn short_fields(
     if record.severity.is_none() {
         if let Some((line, v)) = first_text(Kind::Severity) {
             if placeholder::is_placeholder(&v) || placeholder::find_token(&v).is_some() {
-                diags.push(
-                    Diagnostic::warning(
-                        "placeholder",
-                        path,
-                        format!("severity is a placeholder ({v:?}); no value used"),
-                    )
-                    .at_line(line),
-                );
+                diags.push(placeholder::warning(path, Some(line), "severity", &v));
             } else if v.split_whitespace().count() <= 4 {
                 record.severity = Some(v);
                 record.note("severity", Provenance::text(line));
@@ -179,17 +172,8 @@ fn short_fields(
         for p in sections::of_kind(parts, kind) {
             if let Some(v) = &p.inline {
                 if let Some(tok) = placeholder::placeholder_in(v) {
-                    diags.push(
-                        Diagnostic::warning(
-                            "placeholder",
-                            path,
-                            format!(
-                                "{} is a placeholder ({tok:?}); no value used",
-                                format!("{kind:?}").to_lowercase()
-                            ),
-                        )
-                        .at_line(p.line),
-                    );
+                    let what = format!("{kind:?}").to_lowercase();
+                    diags.push(placeholder::warning(path, Some(p.line), &what, tok));
                 }
             }
         }

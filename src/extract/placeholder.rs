@@ -4,8 +4,23 @@
 //! in the text, so extractors can skip them and report a `placeholder` warning.
 
 use super::pattern;
+use crate::diagnostic::Diagnostic;
 use regex::Regex;
 use std::sync::LazyLock;
+
+/// The `placeholder` warning: `what` (`severity`, ``front matter `end` ``) holds `value`,
+/// which a template left there.
+pub fn warning(path: &str, line: Option<u32>, what: &str, value: &str) -> Diagnostic {
+    let d = Diagnostic::warning(
+        "placeholder",
+        path,
+        format!("{what} is a placeholder ({value:?}); no value used"),
+    );
+    match line {
+        Some(l) => d.at_line(l),
+        None => d,
+    }
+}
 
 /// Values authors put in templates and never filled in.
 pub fn is_placeholder(value: &str) -> bool {

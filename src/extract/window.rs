@@ -210,17 +210,8 @@ pub fn apply(
                 continue;
             };
             if let Some(tok) = placeholder::placeholder_in(text) {
-                diags.push(
-                    Diagnostic::warning(
-                        "placeholder",
-                        path,
-                        format!(
-                            "{} is a placeholder ({tok:?}); no value used",
-                            if kind == Kind::Start { "start" } else { "end" }
-                        ),
-                    )
-                    .at_line(line),
-                );
+                let what = if kind == Kind::Start { "start" } else { "end" };
+                diags.push(placeholder::warning(path, Some(line), what, tok));
                 continue;
             }
             let own_date = when::find_dates(text)
