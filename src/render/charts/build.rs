@@ -1,6 +1,6 @@
 //! The trends page's charts, from the archive's aggregates to SVG.
 
-use super::svg::{nice_ticks, num, Linear, Log, Svg, BOTTOM, DURATION_TICKS, H, LEFT, RIGHT, TOP, W};
+use super::svg::{num, Linear, Log, Svg, BOTTOM, DURATION_TICKS, H, LEFT, RIGHT, TOP, W};
 use super::{Chart, Table};
 use crate::archive::stats::{log_bins, sorted_finite, Summary};
 use crate::archive::trends::{Bucket, Trends, MIN_FOR_TREND};
@@ -104,16 +104,7 @@ fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Chart {
     );
     let mut svg = Svg::open("chart-counts", &format!("Incidents per {noun}"), &desc);
     let max = trends.buckets.iter().map(|b| b.total).max().unwrap_or(0) as f64;
-    let ticks = nice_ticks(max);
-    let y = Linear {
-        d0: 0.0,
-        d1: *ticks.last().unwrap_or(&1.0),
-        r0: H - BOTTOM,
-        r1: TOP,
-    };
-    for t in &ticks {
-        svg.hgrid(y.at(*t), &num(*t));
-    }
+    let y = svg.count_axis(max);
     let slot = (W - RIGHT - LEFT) / trends.buckets.len() as f64;
     let bar = (slot * 0.78).max(1.0);
     for (k, b) in trends.buckets.iter().enumerate() {
@@ -362,16 +353,7 @@ fn duration_distribution(archive: &[&Postmortem]) -> Chart {
     let clamped: Vec<f64> = sorted.iter().map(|m| m.max(1.0)).collect();
     let bins = log_bins(&clamped, 4);
     let max = bins.iter().map(|b| b.count).max().unwrap_or(0) as f64;
-    let ticks = nice_ticks(max);
-    let y = Linear {
-        d0: 0.0,
-        d1: *ticks.last().unwrap_or(&1.0),
-        r0: H - BOTTOM,
-        r1: TOP,
-    };
-    for t in &ticks {
-        svg.hgrid(y.at(*t), &num(*t));
-    }
+    let y = svg.count_axis(max);
     let (lo, hi) = (
         bins.first().map(|b| b.lo).unwrap_or(1.0),
         bins.last().map(|b| b.hi).unwrap_or(10.0),

@@ -121,6 +121,22 @@ impl Svg {
         self.out
     }
 
+    /// A vertical count axis from 0 to a round number at or above `max`, with its grid
+    /// lines and labels drawn; returns the map from counts to pixels.
+    pub fn count_axis(&mut self, max: f64) -> Linear {
+        let ticks = nice_ticks(max);
+        let y = Linear {
+            d0: 0.0,
+            d1: *ticks.last().unwrap_or(&1.0),
+            r0: H - BOTTOM,
+            r1: TOP,
+        };
+        for t in &ticks {
+            self.hgrid(y.at(*t), &num(*t));
+        }
+        y
+    }
+
     pub fn hgrid(&mut self, y: f64, label: &str) {
         let _ = write!(
             self.out,
