@@ -90,18 +90,8 @@ fn resolve(page: &str, src: &str) -> Option<String> {
     if src.contains(':') || src.starts_with("//") {
         return None;
     }
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    for seg in src.split(['?', '#']).next().unwrap_or("").split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    let dir = page.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    incidex::site::join_relative(dir, src.split(['?', '#']).next().unwrap_or(""))
 }
 
 fn squash(v: &str) -> String {
