@@ -193,6 +193,32 @@ fn render_memo<T: Serialize>(
     Ok(OutputFile::text(path, html))
 }
 
+/// What every render derives from the archive before drawing pages.
+struct Derived {
+    /// One list row per postmortem, in archive order.
+    rows: Vec<IncidentRow>,
+    groups: crate::archive::groups::Groups,
+    trends: crate::archive::trends::Trends,
+    /// `similar[i]`: positions of the incidents similar to postmortem `i`.
+    similar: Vec<Vec<usize>>,
+}
+
+impl Derived {
+    fn new(archive: &Archive, config: &Config) -> Derived {
+        let groups = crate::archive::groups::Groups::new(archive, config);
+        Derived {
+            rows: archive
+                .postmortems
+                .par_iter()
+                .map(|p| IncidentRow::new(p, config))
+                .collect(),
+            trends: crate::archive::trends::Trends::new(archive),
+            similar: crate::archive::similar::similar(archive, &groups),
+            groups,
+        }
+    }
+}
+
 /// [`render_site`], skipping and reusing what `inc` allows.
 pub fn render_site_incremental(
     archive: &Archive,
@@ -233,15 +259,12 @@ where
     let skip = inc.skip;
     let tera = theme.tera()?;
     let site = SiteView::new(config);
-    let rows: Vec<IncidentRow> = archive
-        .postmortems
-        .par_iter()
-        .map(|p| IncidentRow::new(p, config))
-        .collect();
-
-    let groups = crate::archive::groups::Groups::new(archive, config);
-    let trends = crate::archive::trends::Trends::new(archive);
-    let similar = crate::archive::similar::similar(archive, &groups);
+    let Derived {
+        rows,
+        groups,
+        trends,
+        similar,
+    } = Derived::new(archive, config);
 
     archive
         .postmortems
@@ -394,14 +417,12 @@ pub fn archive_views_only(
 ) -> Result<Vec<OutputFile>, ThemeError> {
     let tera = theme.tera()?;
     let site = SiteView::new(config);
-    let rows: Vec<IncidentRow> = archive
-        .postmortems
-        .iter()
-        .map(|p| IncidentRow::new(p, config))
-        .collect();
-    let groups = crate::archive::groups::Groups::new(archive, config);
-    let trends = crate::archive::trends::Trends::new(archive);
-    let similar = crate::archive::similar::similar(archive, &groups);
+    let Derived {
+        rows,
+        groups,
+        trends,
+        similar,
+    } = Derived::new(archive, config);
     let files = std::sync::Mutex::new(Vec::new());
     pages::archive_pages(archive, &groups, &trends, &rows, &site, &tera, config, &|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
