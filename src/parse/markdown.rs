@@ -6,7 +6,8 @@
 //! interpret incident fields; that is `extract`'s job.
 
 use crate::model::TocEntry;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use crate::parse::sanitize;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
 /// What kind of Markdown block a line belongs to.
@@ -138,6 +139,8 @@ pub fn render(body: &str, first_line: u32, rewrite: LinkRewriter<'_>) -> Rendere
     let mut heading_ids: Vec<(usize, String, u8, String)> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut plain = String::new();
+    // Raw HTML in the source is the one thing that makes the sanitiser necessary (see below).
+    let mut has_raw_html = false;
 
     for (i, (event, range)) in events.iter().enumerate() {
         let line = line_of(range.start);
@@ -281,6 +284,7 @@ pub fn render(body: &str, first_line: u32, rewrite: LinkRewriter<'_>) -> Rendere
                 }
             }
             Event::InlineHtml(h) | Event::Html(h) => {
+                has_raw_html = true;
                 // Visible text of inline HTML (e.g. `<h1 align=center>POSTMORTEM</h1>`) still
                 // counts for extraction; tags do not.
                 let text = strip_tags(h);
@@ -340,40 +344,72 @@ pub fn render(body: &str, first_line: u32, rewrite: LinkRewriter<'_>) -> Rendere
     }
 
     // Relative link destinations are rewritten so they work from the page URL.
-    let events = events.into_iter().map(|(e, _)| match e {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = rewrite(&dest_url).map(CowStr::from).unwrap_or(dest_url);
+    let mut events: Vec<Event> = events
+        .into_iter()
+        .map(|(e, _)| match e {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            })
-        }
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest_url = rewrite(&dest_url).map(CowStr::from).unwrap_or(dest_url);
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: rewrite(&dest_url).map(CowStr::from).unwrap_or(dest_url),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            })
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: rewrite(&dest_url).map(CowStr::from).unwrap_or(dest_url),
+                title,
+                id,
+            }),
+            other => other,
+        })
+        .collect();
+
+    // pulldown-cmark escapes all text and attribute values, so without raw HTML in the
+    // source its output can only carry script through a link or image URL. When there is
+    // no raw HTML and every URL is one the sanitiser would keep, the sanitiser (a full
+    // HTML parse and re-serialisation, once the build's costliest step) would remove
+    // nothing, and is skipped; links then get the same `rel` it would have added.
+    let needs_sanitizer = has_raw_html
+        || events.iter().any(|e| match e {
+            Event::Start(Tag::Link {
+                link_type, dest_url, ..
+            }) => *link_type != LinkType::Email && !sanitize::url_is_safe(dest_url),
+            Event::Start(Tag::Image { dest_url, .. }) => !sanitize::url_is_safe(dest_url),
+            _ => false,
+        });
+    if !needs_sanitizer {
+        for e in &mut events {
+            if let Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) = e
+            {
+                *e = Event::Html(CowStr::from(sanitize::link_start(
+                    *link_type == LinkType::Email,
+                    dest_url,
+                    title,
+                )));
+            }
         }
-        other => other,
-    });
+    }
     let mut raw_html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw_html, events);
-    out.html = crate::parse::sanitize::clean(&raw_html);
+    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
+    out.html = if needs_sanitizer {
+        sanitize::clean(&raw_html)
+    } else {
+        raw_html
+    };
     out.outline = Outline { lines, sections };
     out.plain_text = collapse_blank_lines(&plain);
     out
@@ -493,6 +529,47 @@ mod tests {
 
     fn r(md: &str) -> Rendered {
         render(md, 1, &|_| None)
+    }
+
+    #[test]
+    fn without_raw_html_links_get_rel_and_escaped_attributes() {
+        let out = r("See [the runbook](https://wiki.example/run?a=1&b=2 \"say \\\"hi\\\" <b>\") and <ops@example.com>.\n");
+        assert!(
+            out.html.contains(
+                r#"<a href="https://wiki.example/run?a=1&amp;b=2" title="say &quot;hi&quot; &lt;b&gt;" rel="noopener noreferrer">the runbook</a>"#
+            ),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains(r#"<a href="mailto:ops@example.com" rel="noopener noreferrer">"#),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn dangerous_urls_go_through_the_sanitiser() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](<java\tscript:alert(1)>)",
+            "![x](data:text/html;base64,PHNjcmlwdD4=)",
+            "[x][r]\n\n[r]: vbscript:msgbox(1)",
+        ] {
+            let html = r(md).html.to_ascii_lowercase();
+            for bad in ["javascript:", "java\tscript", "data:", "vbscript:"] {
+                assert!(!html.contains(bad), "{md:?} kept {bad:?}: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn raw_html_goes_through_the_sanitiser() {
+        let out = r("Text <span onclick=\"x()\">here</span>\n\n<script>alert(1)</script>\n\n[ok](https://example.com)\n");
+        assert!(!out.html.contains("onclick"), "{}", out.html);
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(out.html.contains("rel=\"noopener noreferrer\""), "{}", out.html);
     }
 
     #[test]
