@@ -542,7 +542,8 @@ mod tests {
             out.html
         );
         assert!(
-            out.html.contains(r#"<a href="mailto:ops@example.com" rel="noopener noreferrer">"#),
+            out.html
+                .contains(r#"<a href="mailto:ops@example.com" rel="noopener noreferrer">"#),
             "{}",
             out.html
         );

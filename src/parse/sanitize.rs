@@ -49,9 +49,9 @@ pub fn url_is_safe(url: &str) -> bool {
         return true;
     }
     let head = url.as_bytes();
-    ["http://", "https://", "mailto:"]
-        .iter()
-        .any(|scheme| head.len() >= scheme.len() && head[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes()))
+    ["http://", "https://", "mailto:"].iter().any(|scheme| {
+        head.len() >= scheme.len() && head[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+    })
 }
 
 /// The opening `<a>` tag for a link whose URL passed [`url_is_safe`], escaped as
@@ -78,7 +78,15 @@ mod tests {
     #[test]
     fn only_relative_http_and_mailto_urls_are_safe() {
         use super::url_is_safe;
-        for ok in ["/x/", "../y/z.png", "#impact", "?q=1", "https://a.example/", "HTTP://A/", "mailto:o@e.x"] {
+        for ok in [
+            "/x/",
+            "../y/z.png",
+            "#impact",
+            "?q=1",
+            "https://a.example/",
+            "HTTP://A/",
+            "mailto:o@e.x",
+        ] {
             assert!(url_is_safe(ok), "{ok}");
         }
         for bad in [

@@ -6,7 +6,7 @@
 use super::charts::{self, Chart};
 use super::theme::ThemeError;
 use super::views::{format_minutes, IncidentRow};
-use super::{render_one, root_for, Common};
+use super::{render_one, root_for, Common, ListedRow};
 use crate::archive::groups::{factor_counts, Group, Groups};
 use crate::archive::quality::{Quality, FIELDS};
 use crate::archive::stats::Summary;
@@ -127,7 +127,7 @@ struct TermView<'a> {
     kind: String,
     kind_url: String,
     stats: GroupStats,
-    incidents: Vec<&'a IncidentRow>,
+    incidents: Vec<ListedRow<'a>>,
     factors: Vec<(String, usize)>,
     charts: Vec<Chart>,
     /// Unclassified page: (incident, why) in list order.
@@ -166,12 +166,13 @@ struct QualityView<'a> {
 /// Everything under causes/, services/, years/, severities/, tags/, trends/ and quality/.
 ///
 /// Each page goes to `emit` as soon as it is rendered (see [`super::render_site_into`]).
+/// `rows_html[i]` is postmortem `i`'s list row drawn for pages two folders deep.
 #[allow(clippy::too_many_arguments)]
 pub fn archive_pages<E>(
     archive: &Archive,
     groups: &Groups,
     trends: &Trends,
-    rows: &[IncidentRow],
+    (rows, rows_html): (&[IncidentRow], &[String]),
     site: &super::views::SiteView,
     tera: &tera::Tera,
     config: &Config,
@@ -238,7 +239,11 @@ where
             kind: dim.noun.to_string(),
             kind_url: format!("{}/", dim.dir),
             stats: group_stats(archive, rows, g),
-            incidents: g.members.iter().map(|&i| &rows[i]).collect(),
+            incidents: g
+                .members
+                .iter()
+                .map(|&i| ListedRow { html: &rows_html[i] })
+                .collect(),
             factors: if is_cause {
                 factor_counts(archive, &g.members)
             } else {

@@ -18,6 +18,7 @@ macro_rules! embed {
 const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/base.html",
     "templates/macros.html",
+    "templates/incident_row.html",
     "templates/index.html",
     "templates/incidents.html",
     "templates/incident.html",
