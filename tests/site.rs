@@ -431,6 +431,40 @@ fn a_build_that_fails_while_rendering_leaves_the_previous_site() {
     assert!(read_tree(&out) == before);
 }
 
+#[test]
+fn a_theme_row_template_draws_the_rows_of_every_incident_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let theme = tmp.path().join("theme/templates");
+    fs::create_dir_all(&theme).unwrap();
+    fs::write(
+        theme.join("incident_row.html"),
+        "<tr class=\"mine\"><td><a href=\"{{ root }}{{ i.url }}\">{{ i.title }} / {{ i.duration_display }}</a></td></tr>",
+    )
+    .unwrap();
+    let config = Config {
+        theme: Some(tmp.path().join("theme")),
+        ..Config::default()
+    };
+    let out = tmp.path().join("public");
+    build_with(&fixture("basic"), &out, false, &config).unwrap();
+    let row = |depth: &str| {
+        format!(
+            "<tr class=\"mine\"><td><a href=\"{depth}incidents/2023-05-10-cache-stampede/\">Cache stampede after a cold restart / "
+        )
+    };
+    for (page, depth) in [
+        ("index.html", ""),
+        ("incidents/index.html", "../"),
+        ("causes/capacity/index.html", "../../"),
+        ("services/cache/index.html", "../../"),
+        ("years/2023/index.html", "../../"),
+    ] {
+        let html = fs::read_to_string(out.join(page)).unwrap();
+        assert!(!html.contains("<td data-value"), "{page} still has default rows");
+        assert!(html.contains(&row(depth)), "{page}: {html}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_build_that_fails_while_writing_leaves_the_previous_site() {
