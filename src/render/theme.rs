@@ -128,18 +128,26 @@ impl Theme {
 /// an attribute (`href="../../incidents/"`) unreadable in the page source and trips tools
 /// that read links without decoding entities. `/` needs no escaping in text or quoted
 /// attributes; the five characters that do are escaped here.
+/// Called for every `{{ value }}` of every page, so it copies the runs between special
+/// characters whole instead of going character by character.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    let mut run = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        // The five are ASCII, so `i` is a char boundary.
+        out.push_str(&input[run..i]);
+        out.push_str(entity);
+        run = i + 1;
     }
+    out.push_str(&input[run..]);
     out
 }
 
@@ -219,6 +227,10 @@ mod tests {
             escape_html(r#"<a href="x">'&'</a> ../../incidents/"#),
             "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt; ../../incidents/"
         );
+        // Multi-byte text around and between the escapes is kept whole.
+        assert_eq!(escape_html("é<ü>—&"), "é&lt;ü&gt;—&amp;");
+        assert_eq!(escape_html("日本語"), "日本語");
+        assert_eq!(escape_html(""), "");
     }
 
     #[test]
