@@ -11,9 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-10000}"
 port="${PORT:-18411}"
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --release --quiet --example gen
 if [[ -z "${INCIDEX:-}" ]]; then
   cargo build --release --quiet
-  INCIDEX="${CARGO_TARGET_DIR:-target}/release/incidex"
+  INCIDEX="$target/release/incidex"
 fi
 # The server runs from the archive's folder: the binary's path must not be relative.
 INCIDEX="$(cd "$(dirname "$INCIDEX")" && pwd)/$(basename "$INCIDEX")"
@@ -26,7 +28,7 @@ trap cleanup EXIT
 
 if [[ ! -d "$work/content" ]]; then
   echo "generating $count postmortems in $work/content"
-  python3 bench/gen_archive.py "$work/content" "$count"
+  "$target/release/examples/gen" "$count" "$work/content" --seed 7
 fi
 log="$work/serve.log"
 (cd "$work" && exec "$INCIDEX" serve --content content --port "$port") >"$log" 2>&1 &
@@ -39,7 +41,7 @@ done
 grep -E "^Built" "$log"
 
 file="$(find "$work/content" -name '*.md' | sort | sed -n 1p)"
-slug="$(basename "$file" .md)"
+slug="$("$INCIDEX" inspect --json "$file" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["slug"])')"
 echo "== save-to-reload latency (editing $(basename "$file"))"
 python3 bench/reload_latency.py "127.0.0.1:$port" "$file" "/incidents/$slug/" 20
 echo "== server's own times (last 3 edits: the saved page first, then the whole site)"

@@ -7,7 +7,7 @@
 //! the CLI and the browser agree on what a word matches. Changing a step here means
 //! changing it there, and bumping [`crate::search::index::SCHEMA_VERSION`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token as TantivyToken, TokenFilter,
     TokenStream, Tokenizer,
@@ -35,7 +35,9 @@ pub fn analyzer() -> TextAnalyzer {
 /// Why: stemming was most of the cost of indexing, and an archive's vocabulary is small
 /// (tens of thousands of words) while its text is millions of words, so almost every word
 /// is one seen before. Each clone of the analyzer (tantivy makes one per indexing thread)
-/// keeps its own memo, so there is no locking.
+/// keeps its own memo, so there is no locking. The memo hashes with FxHash rather than
+/// SipHash, on every token: words crafted to collide could only slow the build of the
+/// archive that contains them, and the memo is bounded ([`MEMO_MAX_ENTRIES`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MemoStemmer;
 
@@ -45,7 +47,7 @@ impl TokenFilter for MemoStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoStemmerFilter<T> {
         MemoStemmerFilter {
             inner: tokenizer,
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
         }
     }
 }
@@ -58,7 +60,7 @@ const MEMO_MAX_ENTRIES: usize = 200_000;
 #[derive(Clone)]
 pub struct MemoStemmerFilter<T> {
     inner: T,
-    memo: HashMap<String, String>,
+    memo: FxHashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
@@ -74,7 +76,7 @@ impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
 
 pub struct MemoStemmerStream<'a, S> {
     tail: S,
-    memo: &'a mut HashMap<String, String>,
+    memo: &'a mut FxHashMap<String, String>,
 }
 
 impl<S: TokenStream> TokenStream for MemoStemmerStream<'_, S> {
