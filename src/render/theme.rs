@@ -263,4 +263,40 @@ mod tests {
             r#"<a href="../../x/">&lt;script&gt;</a>"#
         );
     }
+
+    #[test]
+    fn static_scripts_are_templates_for_inlining_that_cannot_close_their_element() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        std::fs::write(
+            dir.path().join("static/search.js"),
+            "var s = \"</SCRIPT><script>x()</script>\"; // {{ not tera }}\n",
+        )
+        .unwrap();
+        let theme = Theme::load(Some(dir.path())).unwrap();
+        let mut tera = theme.tera().unwrap();
+        tera.add_raw_template("p.html", r#"<script>{% include "static/search.js" %}</script>"#)
+            .unwrap();
+        assert_eq!(
+            tera.render("p.html", &tera::Context::new()).unwrap(),
+            "<script>var s = \"<\\/SCRIPT><script>x()<\\/script>\"; // {{ not tera }}\n</script>"
+        );
+        // The default theme's scripts are inlined exactly as published.
+        let default = Theme::load(None).unwrap();
+        let mut tera = default.tera().unwrap();
+        tera.add_raw_template("p.html", r#"{% include "static/table-sort.js" %}"#)
+            .unwrap();
+        let published = default
+            .statics
+            .iter()
+            .find(|f| f.path == "static/table-sort.js")
+            .unwrap();
+        let crate::output::Contents::Bytes(bytes) = &published.contents else {
+            panic!("embedded file");
+        };
+        assert_eq!(
+            tera.render("p.html", &tera::Context::new()).unwrap().as_bytes(),
+            &bytes[..]
+        );
+    }
 }
