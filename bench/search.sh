@@ -2,7 +2,8 @@
 # Search budgets of issue 5, measured on a generated archive (default 10,000 postmortems):
 #  1. `incidex search` engine latency per query (index opened once, as search/serve do);
 #  2. static search: bytes a first query transfers (HTML + CSS + JS + index files) and the
-#     time until results are shown, in headless Chromium with a cold profile per query;
+#     time from navigation start until results are in the page / painted, in headless
+#     Chromium with a cold profile per query (tests/js/browser.js `measure`);
 #  3. the static index's share of the site's size.
 # Usage: bench/search.sh [N] ; needs node, chromium and chromedriver for part 2.
 set -euo pipefail
@@ -29,14 +30,9 @@ echo "== incidex search end to end (process start, freshness check, query, print
 for i in 1 2 3; do /usr/bin/time -f "%e s" "$TARGET/release/incidex" search --content content --output public --limit 10 connection pool > /dev/null; done
 echo
 if command -v node >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
-  echo "== static search, first query in headless Chromium (cold profile each)"
+  echo "== static search, first query in headless Chromium (cold profile each); load: $(cut -d' ' -f1-3 /proc/loadavg)"
   node "$ROOT/tests/js/browser.js" measure public "dns" "certificate expired" "connection pool" "502 after deploy" "disk full" "rollback" "memory leak" "bgp" > browser.json
-  node -e '
-    const r = require(process.argv[1]);
-    for (const q of r) console.log(`${q.query.padEnd(22)} ${q.ms.toFixed(0).padStart(5)} ms  ${(q.bytes/1024).toFixed(1).padStart(6)} KB  ${q.requests.length} requests  ${q.results} shown`);
-    const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`median: ${med(r.map(q => q.ms)).toFixed(0)} ms to results, ${(med(r.map(q => q.bytes))/1024).toFixed(1)} KB transferred; max ${(Math.max(...r.map(q => q.bytes))/1024).toFixed(1)} KB`);
-  ' "$WORK/browser.json"
+  node "$ROOT/bench/search_summary.js" "$WORK/browser.json"
 else
   echo "(static search timing skipped: needs node, chromium and chromedriver)"
 fi

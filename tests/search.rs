@@ -297,22 +297,42 @@ fn static_index_shards_hold_terms_postings_and_facets() {
         doc_services.iter().any(|s| s.len() > 1),
         "the fixture has a multi-service incident"
     );
-    // One small file per document: what a result shows beyond the facets.
-    assert_eq!(manifest["block"], 1);
-    let row = gunzip_json(&dir.join("d/0.json.gz"));
-    let row = row[0].as_array().unwrap();
-    assert_eq!(
-        row.len(),
-        6,
-        "[title, url, date, duration, impact, text]: {row:?}"
-    );
-    assert_eq!(row[0], docs[0].title.as_str());
-    assert_eq!(row[1], docs[0].url.as_str());
-    assert_eq!(row[2], docs[0].date.as_str());
-    assert!(!dir.join(format!("d/{}.json.gz", docs.len())).exists());
+    // Rows, DOC_BLOCK documents per file: what a result shows beyond the facets.
+    let block = static_index::DOC_BLOCK as usize;
+    assert_eq!(manifest["block"], block);
+    let rows: Vec<serde_json::Value> = (0..docs.len().div_ceil(block))
+        .flat_map(|b| {
+            let rows = gunzip_json(&dir.join(format!("d/{b}.json.gz")));
+            let rows = rows.as_array().unwrap().clone();
+            assert!(!rows.is_empty() && rows.len() <= block, "block {b}: {rows:?}");
+            rows
+        })
+        .collect();
+    assert_eq!(rows.len(), docs.len(), "one row per document, in ord order");
+    for (row, d) in rows.iter().zip(&docs) {
+        let row = row.as_array().unwrap();
+        assert_eq!(
+            row.len(),
+            6,
+            "[title, url, date, duration, impact, text]: {row:?}"
+        );
+        assert_eq!(row[0], d.title.as_str());
+        assert_eq!(row[1], d.url.as_str());
+        assert_eq!(row[2], d.date.as_str());
+    }
+    assert!(!dir
+        .join(format!("d/{}.json.gz", docs.len().div_ceil(block)))
+        .exists());
     // The search page is part of the site, and loads no chart styles.
+    // search.js is inline in its head, before the stylesheet (so it neither waits for a
+    // round trip nor for style.css), and is the published static/search.js.
     let page = std::fs::read_to_string(b.public.join("search/index.html")).unwrap();
-    assert!(page.contains("static/search.js"));
+    let published = std::fs::read_to_string(b.public.join("static/search.js")).unwrap();
+    let script = page
+        .find("<script data-index=\"index/\">")
+        .expect("inline search.js");
+    assert!(page[script..].starts_with(&format!("<script data-index=\"index/\">{published}</script>")));
+    assert!(script < page.find("static/style.css").unwrap());
     assert!(!page.contains("charts.css"));
 }
 

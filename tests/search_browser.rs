@@ -130,6 +130,12 @@ fn served_search_page_uses_the_api_with_the_same_facets() {
     server.join().unwrap();
 
     assert_eq!(served["api"], true, "the served page asked /api/search: {served}");
+    assert_eq!(
+        served["staticIndex"],
+        serde_json::json!([]),
+        "the served page knows of the API before its first query: no static index request"
+    );
+    assert_ne!(published["staticIndex"], serde_json::json!([]), "{published}");
     assert_eq!(published["api"], false, "{published}");
     assert!(
         strings(&served["facets"])

@@ -533,12 +533,21 @@ fn big_posting_lists_carry_their_best_rows() {
     assert_eq!(top_urls, js_urls);
 }
 
-/// The site publishes search.js compacted (render::theme::compact_js): that copy tokenises
-/// and ranks exactly like the source.
+/// The site publishes search.js compacted (render::theme::compact_js): that copy, and the
+/// one the search page carries inline, tokenise and rank exactly like the source.
 #[test]
 fn published_search_js_behaves_like_the_source() {
     let b = build_fixture();
     let published = b.public.join("static/search.js");
+    let page = std::fs::read_to_string(b.public.join("search/index.html")).unwrap();
+    let open = "<script data-index=\"index/\">";
+    let start = page.find(open).expect("inline search.js") + open.len();
+    let inline = b.dir.path().join("inline-search.js");
+    std::fs::write(
+        &inline,
+        &page[start..start + page[start..].find("</script>").unwrap()],
+    )
+    .unwrap();
     let size = std::fs::metadata(&published).unwrap().len() as usize;
     assert!(
         size < SEARCH_JS.len(),
@@ -561,6 +570,7 @@ fn published_search_js_behaves_like_the_source() {
         };
         let compact = node_with(&request, Some(&published)).unwrap();
         assert_eq!(compact, source);
+        assert_eq!(node_with(&request, Some(&inline)).unwrap(), source, "inline copy");
     }
 }
 

@@ -566,12 +566,17 @@ fn the_command_prints_its_address_and_stops_on_ctrl_c() {
 #[test]
 fn the_search_api_answers_from_tantivy_filters_and_refuses_bad_parameters() {
     let s = start();
-    // The served search page is told to use the API.
+    // The served search page is told to use the API, in its head before any script, so
+    // the search script (inline in the head) knows it before starting the URL's query.
     let page = get(s.addr, "/search/");
     assert_eq!(page.status, 200);
-    assert!(page
+    let meta = page
         .body
-        .contains("<meta name=\"incidex-search-api\" content=\"/api/search\">"));
+        .find("<meta name=\"incidex-search-api\" content=\"/api/search\">")
+        .expect("API tag");
+    let head_end = page.body.find("</head>").expect("a head");
+    let first_script = page.body.find("<script").expect("the search script");
+    assert!(meta < first_script && meta < head_end, "{}", page.body);
 
     let r = get(s.addr, "/api/search?q=worker+pool");
     assert_eq!(r.status, 200, "{}", r.body);

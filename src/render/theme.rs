@@ -106,8 +106,11 @@ impl Theme {
                 }
             }
         }
-        templates.sort();
         statics.sort_by(|a, b| a.path.cmp(&b.path));
+        for script in statics.iter().filter(|f| f.path.ends_with(".js")) {
+            templates.push((script.path.clone(), inline_script_template(script)?));
+        }
+        templates.sort();
         Ok(Theme { templates, statics })
     }
 
@@ -149,6 +152,32 @@ pub fn escape_html(input: &str) -> String {
     }
     out.push_str(&input[run..]);
     out
+}
+
+/// A static script as a template, so a page can carry it inline: `<script>{% include
+/// "static/search.js" %}</script>` (the search page does, so its first query starts while
+/// the page's head is parsed, not a round trip later). The text is what `static/` publishes,
+/// inside a raw block, with `</script` written `<\/script` (the same in a JS string or
+/// regex) so it cannot end the element early.
+fn inline_script_template(script: &OutputFile) -> Result<String, ThemeError> {
+    let text = match &script.contents {
+        crate::output::Contents::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        crate::output::Contents::Copy(path) => {
+            std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+                path: path.clone(),
+                source,
+            })?
+        }
+    };
+    let mut safe = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.to_ascii_lowercase().find("</script") {
+        safe.push_str(&rest[..i]);
+        safe.push_str("<\\/");
+        rest = &rest[i + 2..];
+    }
+    safe.push_str(rest);
+    Ok(format!("{{% raw %}}{safe}{{% endraw %}}"))
 }
 
 /// tera errors nest the useful part; show the whole chain on one line.
@@ -245,6 +274,42 @@ mod tests {
         assert_eq!(
             tera.render("t.html", &cx).unwrap(),
             r#"<a href="../../x/">&lt;script&gt;</a>"#
+        );
+    }
+
+    #[test]
+    fn static_scripts_are_templates_for_inlining_that_cannot_close_their_element() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        std::fs::write(
+            dir.path().join("static/search.js"),
+            "var s = \"</SCRIPT><script>x()</script>\"; // {{ not tera }}\n",
+        )
+        .unwrap();
+        let theme = Theme::load(Some(dir.path())).unwrap();
+        let mut tera = theme.tera().unwrap();
+        tera.add_raw_template("p.html", r#"<script>{% include "static/search.js" %}</script>"#)
+            .unwrap();
+        assert_eq!(
+            tera.render("p.html", &tera::Context::new()).unwrap(),
+            "<script>var s = \"<\\/SCRIPT><script>x()<\\/script>\"; // {{ not tera }}\n</script>"
+        );
+        // The default theme's scripts are inlined exactly as published.
+        let default = Theme::load(None).unwrap();
+        let mut tera = default.tera().unwrap();
+        tera.add_raw_template("p.html", r#"{% include "static/table-sort.js" %}"#)
+            .unwrap();
+        let published = default
+            .statics
+            .iter()
+            .find(|f| f.path == "static/table-sort.js")
+            .unwrap();
+        let crate::output::Contents::Bytes(bytes) = &published.contents else {
+            panic!("embedded file");
+        };
+        assert_eq!(
+            tera.render("p.html", &tera::Context::new()).unwrap().as_bytes(),
+            &bytes[..]
         );
     }
 }

@@ -18,10 +18,12 @@
 //!   That file is `{"p": postings, "top": [[ord, …row], …]}`: with the list come the `d/`
 //!   rows of the term's [`TOP_ROWS`] best documents, which are the first page of a one-word
 //!   query and often most of a longer one's, so those results need no further requests.
-//! - `d/<ord>.json.gz`: what a result shows that the manifest does not already hold:
-//!   `[title, url, date, duration, impact, snippet text]` (category, services and severity
-//!   names come from the facet columns). One file per document, because the results of a
-//!   query are spread over the whole archive: a bigger block would be fetched for one row.
+//! - `d/<ord / DOC_BLOCK>.json.gz`: what a result shows that the manifest does not already
+//!   hold, `[title, url, date, duration, impact, snippet text]` (category, services and
+//!   severity names come from the facet columns), for [`DOC_BLOCK`] consecutive documents.
+//!   The results of a query are spread over the whole archive, so a block is mostly fetched
+//!   for one row: small blocks keep a first query's bytes down, and a block of a few rows
+//!   still divides the number of files a build creates (one per document before).
 //!
 //! Scores are computed from the tantivy index itself (same tokens, same BM25, same field
 //! boosts), so the browser ranks as `incidex search` does, up to the 8-bit quantisation.
@@ -51,8 +53,10 @@ use tantivy::{DocSet, Term, TERMINATED};
 pub const FORMAT: u32 = 2;
 /// Site folder of the index.
 pub const DIR: &str = "search/index";
-/// Documents per `d/` file (search.js reads the manifest's `block`).
-pub const DOC_BLOCK: u32 = 1;
+/// Documents per `d/` file (search.js reads the manifest's `block`). 4: a 10,000-document
+/// build writes 2,500 row files instead of 10,000, and a first query that needs all ten
+/// of its rows from blocks transfers about 6 KB more (README "Search", bench/search.sh).
+pub const DOC_BLOCK: u32 = 4;
 /// Postings kept inside a term shard; longer lists get their own file.
 pub const INLINE_POSTINGS: usize = 64;
 /// Rows carried by a big posting list: one page of results in search.js.

@@ -114,6 +114,25 @@ pub fn inject(html: &[u8], extra: &str) -> Vec<u8> {
     out
 }
 
+/// Insert `extra` right after the opening `<head>` tag, so what it declares is known to
+/// every script of the head (the search page's runs there); before the last `</body>` when
+/// the page has no head tag.
+pub fn inject_head(html: &[u8], extra: &str) -> Vec<u8> {
+    let open = (0..html.len()).find(|&i| {
+        html.len() - i > 5
+            && html[i..i + 5].eq_ignore_ascii_case(b"<head")
+            && matches!(html[i + 5], b'>' | b' ' | b'\t' | b'\n' | b'\r')
+    });
+    let Some(at) = open.and_then(|i| html[i..].iter().position(|&b| b == b'>').map(|p| i + p + 1)) else {
+        return inject(html, extra);
+    };
+    let mut out = Vec::with_capacity(html.len() + extra.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
 fn rfind_ascii_case_insensitive(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if hay.len() < needle.len() {
         return None;
@@ -133,6 +152,23 @@ mod tests {
         assert_eq!(out, b"<html><body><p>x</p><s></BODY></html>");
         assert_eq!(inject(b"<p>fragment</p>", "<s>"), b"<p>fragment</p><s>");
         assert_eq!(inject(b"", "<s>"), b"<s>");
+    }
+
+    #[test]
+    fn injects_into_head_after_its_opening_tag() {
+        assert_eq!(
+            inject_head(
+                b"<!doctype html><HTML><Head lang=x><title>t</title></head><body></body>",
+                "<m>"
+            ),
+            b"<!doctype html><HTML><Head lang=x><m><title>t</title></head><body></body>"
+        );
+        // `<header>` is not a head; no head at all: before the body's end.
+        assert_eq!(
+            inject_head(b"<body><header>h</header></body>", "<m>"),
+            b"<body><header>h</header><m></body>"
+        );
+        assert_eq!(inject_head(b"<head", "<m>"), b"<head<m>");
     }
 
     #[test]

@@ -133,7 +133,7 @@ async fn site_file(State(state): State<AppState>, method: Method, uri: Uri, head
                 return not_modified_response(&tag);
             }
             let body = if is_html {
-                axum::body::Bytes::from(reload::inject(bytes, &extras))
+                axum::body::Bytes::from(with_extras(bytes, &extras))
             } else {
                 bytes.clone()
             };
@@ -170,13 +170,19 @@ fn snapshot_resolve(site: &Snapshot, raw: &str) -> Resolved {
 }
 
 /// The reload script tag (with the page's `version`, see `Snapshot::version`) and the
-/// overlay (when up), added to every HTML page.
+/// overlay (when up), added to the end of every HTML page's body.
 fn page_extras(site: &Snapshot, version: &str) -> String {
     let mut s = site.overlay.clone().unwrap_or_default();
-    // Tells the search page to ask `/api/search` (tantivy) before the static index.
-    s.push_str(super::search_api::META_TAG);
     s.push_str(&reload::script_tag(version));
     s
+}
+
+/// A served HTML page: the search API's tag first in the head, so the search page's
+/// script (inline in the head) asks `/api/search` from its first query and never fetches
+/// the static index; `extras` at the end of the body.
+fn with_extras(html: &[u8], extras: &str) -> Vec<u8> {
+    let page = reload::inject_head(html, super::search_api::META_TAG);
+    reload::inject(&page, extras)
 }
 
 fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
@@ -203,7 +209,7 @@ fn not_modified_response(tag: &str) -> Response {
 fn not_found(site: &Snapshot, head: bool) -> Response {
     match site.get("404.html") {
         Some(Entry::Memory { bytes, .. }) => {
-            let body = reload::inject(bytes, &page_extras(site, &site.version(None)));
+            let body = with_extras(bytes, &page_extras(site, &site.version(None)));
             respond(StatusCode::NOT_FOUND, "404.html", None, body.into(), head)
         }
         _ => respond(

@@ -5,7 +5,9 @@
 //   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click
 //        (SITE: a folder, or the address of a running `incidex serve`)
 //   node browser.js measure SITE QUERY...             → per query (cold browser profile):
-//        ms until results shown, bytes transferred, requests
+//        ms from navigation start (the page's time origin, before its HTML is requested)
+//        until the first results are in the document (`ms`) and until the frame that
+//        paints them has been drawn (`painted`), bytes transferred, requests
 "use strict";
 const http = require("http");
 const fs = require("fs");
@@ -102,9 +104,10 @@ async function main() {
       const after = await titles(s);
       const url = await s.js("return location.search");
       const api = await s.js("return performance.getEntriesByType('resource').some(function (r) { return r.name.indexOf('/api/search') >= 0; })");
+      const staticIndex = await s.js("return performance.getEntriesByType('resource').filter(function (r) { return r.name.indexOf('/search/index/') >= 0; }).map(function (r) { return r.name; })");
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
-      console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api }));
+      console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex }));
     } else if (mode === "measure") {
       const out = [];
       for (const query of rest) {
@@ -112,10 +115,11 @@ async function main() {
         served = [];
         await s.go("/search/?q=" + encodeURIComponent(query));
         await waitDone(s, null);
-        const timing = await s.js("var m = performance.getEntriesByName('incidex-search-results')[0]; var nav = performance.getEntriesByType('navigation')[0]; var res = performance.getEntriesByType('resource'); return { ms: m ? m.startTime : null, browserBytes: nav.encodedBodySize + res.reduce(function (a, r) { return a + r.encodedBodySize; }, 0), results: document.querySelectorAll('#search-results li').length, marks: performance.getEntriesByType('mark').map(function (m) { return m.name + ' ' + Math.round(m.startTime); }), dcl: Math.round(nav.domContentLoadedEventEnd), waterfall: res.map(function (r) { return r.name.split('/').slice(-2).join('/') + ' ' + Math.round(r.startTime) + '-' + Math.round(r.responseEnd); }) }");
+        for (let i = 0; i < 40 && !(await s.js("return performance.getEntriesByName('incidex-search-painted').length")); i++) await sleep(25);
+        const timing = await s.js("var m = performance.getEntriesByName('incidex-search-results')[0]; var p = performance.getEntriesByName('incidex-search-painted')[0]; var nav = performance.getEntriesByType('navigation')[0]; var res = performance.getEntriesByType('resource'); return { ms: m ? m.startTime : null, painted: p ? p.startTime : null, browserBytes: nav.encodedBodySize + res.reduce(function (a, r) { return a + r.encodedBodySize; }, 0), results: document.querySelectorAll('#search-results li').length, marks: performance.getEntriesByType('mark').map(function (m) { return m.name + ' ' + Math.round(m.startTime); }), dcl: Math.round(nav.domContentLoadedEventEnd), waterfall: res.map(function (r) { return r.name.split('/').slice(-2).join('/') + ' ' + Math.round(r.startTime) + '-' + Math.round(r.responseEnd); }) }");
         await s.close();
         const bytes = served.reduce((a, r) => a + r[1], 0);
-        out.push({ query, ms: timing.ms, bytes, browserBytes: timing.browserBytes, results: timing.results, requests: served.map((r) => r[0] + " " + r[1]), marks: timing.marks, dcl: timing.dcl, waterfall: timing.waterfall });
+        out.push({ query, ms: timing.ms, painted: timing.painted, bytes, browserBytes: timing.browserBytes, results: timing.results, requests: served.map((r) => r[0] + " " + r[1]), marks: timing.marks, dcl: timing.dcl, waterfall: timing.waterfall });
       }
       console.log(JSON.stringify(out));
     } else {
