@@ -1,7 +1,7 @@
 //! The trends page's charts, from the archive's aggregates to geometry ([`Plot`]s), one
 //! function per chart kind; the theme's `charts/<kind>.svg` templates draw them.
 
-use super::figure::{px, Figure, Quartiles, Row, BOTTOM, H, LEFT, RIGHT, TOP, W};
+use super::figure::{fit, px, Figure, CHAR_W, Quartiles, Row, BOTTOM, H, LEFT, RIGHT, TOP, W};
 use super::scale::{num, Linear, Log, DURATION_TICKS};
 use super::{draw, Chart, Plot, Table};
 use crate::render::theme::ThemeError;
@@ -162,7 +162,6 @@ fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Plot {
     let legend: Vec<(String, String)> = names
         .iter()
         .enumerate()
-        .take(8)
         .map(|(c, name)| (series_class(c, trends.categories[c].is_none()), name.clone()))
         .collect();
     svg.legend(&legend);
@@ -268,11 +267,13 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Pl
             .extend(Figure::path("median", &line, false, "Rolling median"));
     }
     time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
-    svg.legend(&[
-        ("point".into(), "Incident".into()),
-        ("median".into(), "Rolling median".into()),
-        ("band".into(), "Median to p90".into()),
-    ]);
+    // The line and band are named only when drawn.
+    let mut legend = vec![("point".to_string(), "Incident".to_string())];
+    if !with.is_empty() {
+        legend.push(("median".into(), "Rolling median".into()));
+        legend.push(("band".into(), "Median to p90".into()));
+    }
+    svg.legend(&legend);
     Plot {
         figure: svg,
         n,
@@ -462,12 +463,21 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
          25th to the 75th percentile and the median as a bar, slowest categories first; {n} incidents."
     );
     let mut svg = Figure::new("by-category", "chart-by-category", "Duration by category", &desc);
-    let label_w = 150.0;
+    // The label column is as wide as the longest "name (n=…)", up to a third of the chart;
+    // longer names are shortened (the data table has them whole).
+    const MAX_LABEL: usize = 36;
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|(name, values)| format!("{} (n={})", fit(name, MAX_LABEL), values.len()))
+        .collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let label_end = 8.0 + (longest as f64 * CHAR_W).max(LEFT);
     let max = rows
         .iter()
         .flat_map(|r| r.1.iter().map(|v| v.0))
         .fold(60.0, f64::max);
-    let x = Log::new(1.0, max, LEFT + label_w - 48.0, W - RIGHT);
+    let x = Log::new(1.0, max, label_end + 16.0, W - RIGHT);
+    svg.plot.left = px(label_end + 8.0);
     let row_h = ((H - BOTTOM - TOP) / rows.len().max(1) as f64).min(40.0);
     for (m, label) in DURATION_TICKS {
         if x.contains(*m) {
@@ -479,10 +489,11 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
         let (name, values) = &rows[k];
         let bh = (row_h * 0.6).min(18.0);
         svg.rows.push(Row {
-            label: super::figure::text(name),
+            label: super::figure::text(&labels[k]),
+            name: super::figure::text(name),
             n: values.len(),
             y: px(cy),
-            label_x: px(LEFT + label_w - 56.0),
+            label_x: px(label_end),
             quartiles: summaries[k].map(|s| Quartiles {
                 x: px(x.at(s.q1.max(1.0))),
                 y: px(cy - bh / 2.0),
@@ -613,10 +624,16 @@ mod tests {
             minutes: Some(45),
             ..Pm::default()
         })]);
-        for c in &charts(&archive) {
+        let drawn = charts(&archive);
+        for c in &drawn {
             roxmltree::Document::parse(&c.svg).unwrap();
             assert!(c.note.as_deref().unwrap_or("").contains("too few"), "{}", c.id);
         }
+        let duration = drawn.iter().find(|c| c.id == "chart-duration").unwrap();
+        assert!(
+            !duration.svg.contains("Rolling median<"),
+            "no legend entry for a line that is not drawn"
+        );
         assert!(charts(&Archive::new(vec![])).is_empty());
     }
 

@@ -11,6 +11,11 @@ pub const LEFT: f64 = 64.0;
 pub const RIGHT: f64 = 16.0;
 pub const TOP: f64 = 16.0;
 pub const BOTTOM: f64 = 44.0;
+/// Width of one character of the charts' 11 px text, a little generous (layout only has
+/// the text's length, not the reader's font): keeps labels from being clipped or overlapping.
+pub const CHAR_W: f64 = 6.6;
+/// Line height of the charts' text.
+const LINE_H: f64 = 13.0;
 
 /// One chart, ready for its template. The default templates draw, in order: `y_grid`,
 /// `areas`, the kind's marks (`rects`, `rows`, `dots`), `lines`, `markers`, the baseline and
@@ -100,14 +105,18 @@ pub struct Marker {
     pub x: f64,
     pub label: String,
     /// Where the label goes: right of the line, or left of it near the right edge so it is
-    /// never clipped (`anchor` is `start` or `end`).
+    /// never clipped (`anchor` is `start` or `end`); a line lower when it would overlap an
+    /// earlier marker's label.
     pub label_x: f64,
+    pub label_y: f64,
     pub anchor: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    /// The category's name, shortened with "…" to fit the label column (`name` is whole).
     pub label: String,
+    pub name: String,
     /// Incidents in the row.
     pub n: usize,
     /// Centre line of the row, and the x where its label ends.
@@ -151,6 +160,17 @@ pub fn px(v: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+/// `label` cut to at most `max` characters, ending in "…" when cut.
+pub fn fit(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        return label.to_string();
+    }
+    let mut out: String = label.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
 }
 
 /// Text without the control characters XML cannot hold (escaping is the template's).
@@ -267,16 +287,26 @@ impl Figure {
 
     pub fn marker(&mut self, class: &'static str, x: f64, label: &str) {
         // Near the right edge the label goes left of the line so it is never clipped.
-        let (label_x, anchor) = if x > W - 140.0 {
-            (x - 4.0, "end")
+        let width = label.chars().count() as f64 * CHAR_W;
+        let (label_x, anchor, x0) = if x + 4.0 + width > W - RIGHT {
+            (x - 4.0, "end", x - 4.0 - width)
         } else {
-            (x + 4.0, "start")
+            (x + 4.0, "start", x + 4.0)
         };
+        let mut label_y = TOP + 10.0;
+        while self.markers.iter().any(|m| {
+            let w = m.label.chars().count() as f64 * CHAR_W;
+            let m0 = if m.anchor == "end" { m.label_x - w } else { m.label_x };
+            m.label_y == px(label_y) && m0 < x0 + width + 6.0 && x0 < m0 + w + 6.0
+        }) {
+            label_y += LINE_H;
+        }
         self.markers.push(Marker {
             class,
             x: px(x),
             label: text(label),
             label_x: px(label_x),
+            label_y: px(label_y),
             anchor,
         });
     }
@@ -284,8 +314,8 @@ impl Figure {
     /// One row of swatches under the plot. Entries that would run past the right edge are
     /// not drawn half-clipped: the row ends with "+N more" (the data table lists them all).
     pub fn legend(&mut self, entries: &[(String, String)]) {
-        let width = |name: &str| 22.0 + name.chars().count() as f64 * 6.6;
-        let more_width = 70.0;
+        let width = |name: &str| 22.0 + name.chars().count() as f64 * CHAR_W;
+        let more_width = 80.0;
         let mut x = LEFT;
         for (i, (class, name)) in entries.iter().enumerate() {
             let rest = entries.len() - i;
@@ -295,8 +325,9 @@ impl Figure {
                 W - RIGHT
             };
             if x + width(name) > room {
+                // A little apart from the last name, so it does not read as part of it.
                 self.legend_more = Some(LegendMore {
-                    x: px(x),
+                    x: px(x + 10.0),
                     count: rest,
                 });
                 return;
@@ -331,6 +362,26 @@ mod tests {
         short.legend(&entries[..2]);
         assert_eq!(short.legend.len(), 2);
         assert!(short.legend_more.is_none());
+    }
+
+    #[test]
+    fn marker_labels_never_overlap_or_leave_the_chart() {
+        let mut f = Figure::new("distribution", "d", "t", "d");
+        f.marker("median-marker", 300.0, "median 52 min");
+        f.marker("p90-marker", 330.0, "p90 4 h 12 min");
+        f.marker("far", 600.0, "far away");
+        f.marker("edge", W - RIGHT - 5.0, "p90 3 wk 4 d");
+        let [a, b, c, d] = &f.markers[..] else { panic!() };
+        assert_eq!(a.label_y, b.label_y - LINE_H, "the close one goes a line lower");
+        assert_eq!(c.label_y, a.label_y, "a distant one stays on the first line");
+        assert_eq!((d.anchor, d.label_y), ("end", a.label_y + LINE_H), "left of its line, below the other");
+        assert!(d.label_x <= W - RIGHT);
+    }
+
+    #[test]
+    fn fit_shortens_long_labels_only() {
+        assert_eq!(fit("Third-party dependency", 12), "Third-party…");
+        assert_eq!(fit("DNS", 12), "DNS");
     }
 
     #[test]
