@@ -1,6 +1,6 @@
 //! Benchmark: the archive views, charts and exports for 10,000 synthetic postmortems built
 //! in code (no parsing, no disk), i.e. what this feature adds to a build.
-//! Run: `cargo bench --bench views` (prints the median of 5 runs).
+//! Run: `cargo bench --bench views` (prints the median of 5 runs); `-- --once` for profiling.
 
 use incidex::archive::Archive;
 use incidex::config::Config;
@@ -98,6 +98,14 @@ fn main() {
     let config = Config::default();
     let theme = Theme::load(None).unwrap();
     let archive = Archive::new(synthetic(10_000));
+    // `cargo bench --bench views -- --once`: one views+charts+exports run and nothing else,
+    // for profilers (`valgrind --tool=callgrind target/release/deps/views-* --once`).
+    if std::env::args().any(|a| a == "--once") {
+        let t = Instant::now();
+        let files = incidex::render::archive_views_only(&archive, &theme, &config).unwrap();
+        println!("{} files in {:.3} s", files.len(), t.elapsed().as_secs_f64());
+        return;
+    }
     let mut full = Vec::new();
     let mut views = Vec::new();
     for _ in 0..5 {
