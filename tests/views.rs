@@ -179,7 +179,10 @@ fn a_user_theme_redraws_one_chart_kind_and_leaves_the_others() {
     assert_eq!(themed_svgs.len(), 5);
     // Chart order: counts, duration, impact, distribution, by category.
     for k in [0, 1, 3, 4] {
-        assert_eq!(themed_svgs[k], default_svgs[k], "chart {k} is the default drawing");
+        assert_eq!(
+            themed_svgs[k], default_svgs[k],
+            "chart {k} is the default drawing"
+        );
     }
     let marks = |svg: &str, tag: &str| {
         let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
@@ -189,7 +192,11 @@ fn a_user_theme_redraws_one_chart_kind_and_leaves_the_others() {
     };
     let dots = marks(default_svgs[2], "circle");
     assert!(dots > 0);
-    assert!(themed_svgs[2].contains("class=\"chart lollipops\""), "{}", themed_svgs[2]);
+    assert!(
+        themed_svgs[2].contains("class=\"chart lollipops\""),
+        "{}",
+        themed_svgs[2]
+    );
     assert_eq!(marks(themed_svgs[2], "line"), dots, "one stem per incident");
     assert_eq!(marks(themed_svgs[2], "circle"), 0);
     // Category pages draw their small charts with the same templates.

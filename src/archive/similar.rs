@@ -157,7 +157,10 @@ impl TextIndex {
             .par_chunks(chunk)
             .flat_map_iter(|chunk| {
                 let mut stems = Stems::default();
-                chunk.iter().map(|p| term_counts(&mut stems, p)).collect::<Vec<_>>()
+                chunk
+                    .iter()
+                    .map(|p| term_counts(&mut stems, p))
+                    .collect::<Vec<_>>()
             })
             .collect();
         // Document frequencies (each document lists a term once) and the vocabulary: terms

@@ -1,15 +1,15 @@
 //! The trends page's charts, from the archive's aggregates to geometry ([`Plot`]s), one
 //! function per chart kind; the theme's `charts/<kind>.svg` templates draw them.
 
-use super::figure::{fit, px, Figure, CHAR_W, Quartiles, Row, BOTTOM, H, LEFT, RIGHT, TOP, W};
+use super::figure::{fit, px, Figure, Quartiles, Row, BOTTOM, CHAR_W, H, LEFT, RIGHT, TOP, W};
 use super::scale::{num, Linear, Log, DURATION_TICKS};
 use super::{draw, Chart, Plot, Table};
-use crate::render::theme::ThemeError;
 use crate::archive::stats::{log_bins, sorted_finite, Summary};
 use crate::archive::trends::{Bucket, Trends, MIN_FOR_TREND};
 use crate::archive::{duration_of, impact_of, Archive};
 use crate::config::Config;
 use crate::model::Postmortem;
+use crate::render::theme::ThemeError;
 use crate::render::views::format_minutes;
 
 /// CSS class of the n-th stacked series (`series-1` … `series-13`, then repeating);
@@ -251,10 +251,8 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Pl
     }
     for &(t, m, title) in &pts {
         svg.dot(
-            "point",
             x.at(t as f64),
             y.at(m.max(1.0)),
-            3.0,
             &format!("{title}: {}", minutes_label(m)),
         );
     }
@@ -323,13 +321,7 @@ fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Plot
         svg.hgrid(y.at(t), &format!("{t}%"));
     }
     for &(t, v, title) in &pts {
-        svg.dot(
-            "point",
-            x.at(t as f64),
-            y.at(v),
-            3.0,
-            &format!("{title}: {}% of users", num(v)),
-        );
+        svg.dot(x.at(t as f64), y.at(v), &format!("{title}: {}% of users", num(v)));
     }
     time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
     let s = Summary::of(pts.iter().map(|p| p.1));
@@ -370,7 +362,12 @@ fn duration_distribution(archive: &[&Postmortem]) -> Plot {
             .map(|s| format!(", median {}, p90 {}", minutes_label(s.median), minutes_label(s.p90)))
             .unwrap_or_default()
     );
-    let mut svg = Figure::new("distribution", "chart-distribution", "Duration distribution", &desc);
+    let mut svg = Figure::new(
+        "distribution",
+        "chart-distribution",
+        "Duration distribution",
+        &desc,
+    );
     // Durations under a minute share the first bin: a log axis cannot show zero.
     let clamped: Vec<f64> = sorted.iter().map(|m| m.max(1.0)).collect();
     let bins = log_bins(&clamped, 4);
@@ -507,10 +504,8 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
             // A small deterministic jitter keeps equal durations apart.
             let jitter = ((j * 7919) % 9) as f64 - 4.0;
             svg.dot(
-                "point",
                 x.at(v.max(1.0)),
                 cy + jitter * (row_h / 40.0),
-                2.5,
                 &format!("{title}: {}", minutes_label(*v)),
             );
         }
@@ -656,7 +651,11 @@ mod tests {
         let charts = charts(&Archive::new(specs));
         assert_eq!(charts.len(), 5);
         for c in &charts {
-            assert!(!c.svg.contains("<script>") && !c.svg.contains("</title> title"), "{}", c.svg);
+            assert!(
+                !c.svg.contains("<script>") && !c.svg.contains("</title> title"),
+                "{}",
+                c.svg
+            );
             let doc = roxmltree::Document::parse(&c.svg).unwrap_or_else(|e| panic!("{}: {e}", c.id));
             let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
             if c.id == "chart-counts" {

@@ -83,11 +83,11 @@ pub struct Rect {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A point: one incident. Its radius and class are the template's (a 10,000-point chart
+/// renders each field 10,000 times).
 pub struct Dot {
-    pub class: &'static str,
     pub x: f64,
     pub y: f64,
-    pub r: f64,
     pub tip: String,
 }
 
@@ -255,12 +255,10 @@ impl Figure {
         });
     }
 
-    pub fn dot(&mut self, class: &'static str, x: f64, y: f64, r: f64, tip: &str) {
+    pub fn dot(&mut self, x: f64, y: f64, tip: &str) {
         self.dots.push(Dot {
-            class,
             x: px(x),
             y: px(y),
-            r,
             tip: text(tip),
         });
     }
@@ -296,7 +294,11 @@ impl Figure {
         let mut label_y = TOP + 10.0;
         while self.markers.iter().any(|m| {
             let w = m.label.chars().count() as f64 * CHAR_W;
-            let m0 = if m.anchor == "end" { m.label_x - w } else { m.label_x };
+            let m0 = if m.anchor == "end" {
+                m.label_x - w
+            } else {
+                m.label_x
+            };
             m.label_y == px(label_y) && m0 < x0 + width + 6.0 && x0 < m0 + w + 6.0
         }) {
             label_y += LINE_H;
@@ -374,7 +376,11 @@ mod tests {
         let [a, b, c, d] = &f.markers[..] else { panic!() };
         assert_eq!(a.label_y, b.label_y - LINE_H, "the close one goes a line lower");
         assert_eq!(c.label_y, a.label_y, "a distant one stays on the first line");
-        assert_eq!((d.anchor, d.label_y), ("end", a.label_y + LINE_H), "left of its line, below the other");
+        assert_eq!(
+            (d.anchor, d.label_y),
+            ("end", a.label_y + LINE_H),
+            "left of its line, below the other"
+        );
         assert!(d.label_x <= W - RIGHT);
     }
 
