@@ -50,7 +50,7 @@ pub fn trend_charts(
     tera: &tera::Tera,
 ) -> Result<Vec<Chart>, ThemeError> {
     let all: Vec<&Postmortem> = archive.postmortems.iter().collect();
-    draw(trend_plots(&all, trends, config, KINDS_ALL), tera)
+    draw(trend_plots(&all, trends, config, super::KINDS), tera)
 }
 
 /// The small charts of a root-cause category's page: its incidents per period and its
@@ -66,8 +66,6 @@ pub fn category_charts(
         tera,
     )
 }
-
-const KINDS_ALL: &[&str] = super::KINDS;
 
 /// The plots of the given kinds (in page order) for any subset of postmortems, with
 /// `trends` computed from the same subset. Empty without a dated incident.

@@ -88,3 +88,17 @@ fn draw_one(plot: Plot, tera: &tera::Tera) -> Result<Chart, ThemeError> {
 pub fn svg_num(v: f64) -> String {
     scale::num(v)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::theme::Theme;
+
+    #[test]
+    fn every_chart_kind_has_a_default_template() {
+        let theme = Theme::load(None).unwrap();
+        for kind in super::KINDS {
+            let name = format!("charts/{kind}.svg");
+            assert!(theme.templates.iter().any(|(n, _)| *n == name), "{name}");
+        }
+    }
+}
