@@ -164,18 +164,25 @@ impl TextIndex {
             })
             .collect();
         // Document frequencies (each document lists a term once) and the vocabulary: terms
-        // in two documents or more, sorted by key, a term's id its position. Sorting all keys
-        // at once is much cheaper than counting 10,000 documents' terms in a hash map.
-        let mut all: Vec<TermKey> = counts.iter().flat_map(|d| d.iter().map(|t| t.0)).collect();
-        all.par_sort_unstable();
-        let (mut vocabulary, mut df): (Vec<TermKey>, Vec<u32>) = (Vec::new(), Vec::new());
-        for run in all.chunk_by(|a, b| a == b) {
-            if run.len() >= 2 {
-                vocabulary.push(run[0]);
-                df.push(run.len() as u32);
+        // in two documents or more, sorted by key, a term's id its position. Counted in a
+        // hash map keyed by the term key itself (already a hash): cheaper than sorting the
+        // two million (document, term) keys of 10,000 documents.
+        let mut df: HashMap<TermKey, u32, PassThrough> = HashMap::default();
+        for doc in &counts {
+            for (t, _) in doc {
+                *df.entry(*t).or_insert(0) += 1;
             }
         }
-        drop(all);
+        df.retain(|_, n| *n >= 2);
+        let mut vocabulary: Vec<TermKey> = df.keys().copied().collect();
+        vocabulary.sort_unstable();
+        // Term key → (id, document frequency).
+        let terms: HashMap<TermKey, (u32, u32), PassThrough> = vocabulary
+            .iter()
+            .enumerate()
+            .map(|(id, t)| (*t, (id as u32, df[t])))
+            .collect();
+        drop(df);
         let n = pms.len() as f32;
         let vectors: Vec<Vec<(u32, f32)>> = counts
             .par_iter()
@@ -183,13 +190,19 @@ impl TextIndex {
                 let mut v: Vec<(u32, f32)> = doc
                     .iter()
                     .filter_map(|(t, tf)| {
-                        let id = vocabulary.binary_search(t).ok()?;
-                        let idf = (n / df[id] as f32).ln();
-                        (idf > 0.0).then(|| (id as u32, (1.0 + tf.ln()) * idf))
+                        let &(id, df) = terms.get(t)?;
+                        let idf = (n / df as f32).ln();
+                        (idf > 0.0).then(|| (id, (1.0 + tf.ln()) * idf))
                     })
                     .collect();
-                v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                v.truncate(TOP_TERMS);
+                // The heaviest terms, heaviest first (ids break ties, so the order is total):
+                // select them, then sort only those.
+                let heavier = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                if v.len() > TOP_TERMS {
+                    v.select_nth_unstable_by(TOP_TERMS - 1, heavier);
+                    v.truncate(TOP_TERMS);
+                }
+                v.sort_unstable_by(heavier);
                 let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
                 if norm > 0.0 {
                     v.iter_mut().for_each(|(_, w)| *w /= norm);
