@@ -1,6 +1,6 @@
 //! Benchmark: the archive views, charts and exports for 10,000 synthetic postmortems built
 //! in code (no parsing, no disk), i.e. what this feature adds to a build.
-//! Run: `cargo bench --bench views` (prints the median of 5 runs).
+//! Run: `cargo bench --bench views` (prints the median of 5 runs); `-- --once` for profiling.
 
 use incidex::archive::Archive;
 use incidex::config::Config;
@@ -98,6 +98,33 @@ fn main() {
     let config = Config::default();
     let theme = Theme::load(None).unwrap();
     let archive = Archive::new(synthetic(10_000));
+    // `-- --similar`: similar incidents once and nothing else, for profilers.
+    if std::env::args().any(|a| a == "--similar") {
+        let groups = incidex::archive::groups::Groups::new(&archive, &config);
+        let t = Instant::now();
+        let similar = incidex::archive::similar::similar(&archive, &groups);
+        let elapsed = t.elapsed().as_secs_f64();
+        // A fingerprint of the result, to check that a faster version ranks the same.
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            similar.hash(&mut h);
+            h.finish()
+        };
+        println!(
+            "similar: {elapsed:.3} s, {} lists, fingerprint {fingerprint:016x}",
+            similar.len()
+        );
+        return;
+    }
+    // `cargo bench --bench views -- --once`: one views+charts+exports run and nothing else,
+    // for profilers (`valgrind --tool=callgrind target/release/deps/views-* --once`).
+    if std::env::args().any(|a| a == "--once") {
+        let t = Instant::now();
+        let files = incidex::render::archive_views_only(&archive, &theme, &config).unwrap();
+        println!("{} files in {:.3} s", files.len(), t.elapsed().as_secs_f64());
+        return;
+    }
     let mut full = Vec::new();
     let mut views = Vec::new();
     for _ in 0..5 {

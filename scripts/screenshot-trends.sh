@@ -12,7 +12,7 @@ cargo run -q --release -- build --content "$content" --output "$site" --base-url
 shot() { # name, extra flags
   chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --no-first-run --disable-sync --user-data-dir="$(mktemp -d)" \
-    --hide-scrollbars --window-size=1280,3000 --screenshot="$out/$1.png" "${@:2}" \
+    --hide-scrollbars --window-size=1280,${SHOT_HEIGHT:-3000} --screenshot="$out/$1.png" "${@:2}" \
     "file://$site/trends/index.html" 2>/dev/null
 }
 shot trends-light

@@ -6,10 +6,15 @@ use incidex::site::{build, BuildOptions, LoadOptions};
 use std::path::Path;
 
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
+    built_with(None)
+}
+
+fn built_with(theme: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let config = Config {
         base_url: "https://pm.example/archive".into(),
+        theme: theme.map(Into::into),
         ..Config::default()
     };
     build(&BuildOptions {
@@ -115,14 +120,18 @@ fn incident_pages_link_to_their_terms_and_similar_incidents() {
     assert!(similar.contains("2024-02-02-orders-db") && similar.contains("2022-02-14-cart-db-failover"));
 }
 
+/// The page's inline SVGs, in order.
+fn svgs(html: &str) -> Vec<&str> {
+    html.match_indices("<svg")
+        .map(|(i, _)| &html[i..i + html[i..].find("</svg>").unwrap() + 6])
+        .collect()
+}
+
 #[test]
 fn every_svg_on_the_trends_page_is_well_formed() {
     let (_d, out) = built();
     let html = read(&out, "trends/index.html");
-    let svgs: Vec<&str> = html
-        .match_indices("<svg")
-        .map(|(i, _)| &html[i..i + html[i..].find("</svg>").unwrap() + 6])
-        .collect();
+    let svgs = svgs(&html);
     assert_eq!(svgs.len(), 5);
     for svg in svgs {
         let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
@@ -158,4 +167,39 @@ fn exports_parse_with_absolute_urls() {
     assert!(locs.contains(&"https://pm.example/archive/trends/"));
     assert!(locs.contains(&"https://pm.example/archive/causes/database/"));
     assert!(locs.iter().all(|l| l.starts_with("https://pm.example/archive/")));
+}
+
+#[test]
+fn a_user_theme_redraws_one_chart_kind_and_leaves_the_others() {
+    let (_d, default_out) = built();
+    let (_t, themed_out) = built_with(Some("tests/fixtures/theme-charts"));
+    let default_html = read(&default_out, "trends/index.html");
+    let themed_html = read(&themed_out, "trends/index.html");
+    let (default_svgs, themed_svgs) = (svgs(&default_html), svgs(&themed_html));
+    assert_eq!(themed_svgs.len(), 5);
+    // Chart order: counts, duration, impact, distribution, by category.
+    for k in [0, 1, 3, 4] {
+        assert_eq!(
+            themed_svgs[k], default_svgs[k],
+            "chart {k} is the default drawing"
+        );
+    }
+    let marks = |svg: &str, tag: &str| {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag) && n.attribute("class").is_some_and(|c| c.starts_with("mark")))
+            .count()
+    };
+    let dots = marks(default_svgs[2], "circle");
+    assert!(dots > 0);
+    assert!(
+        themed_svgs[2].contains("class=\"chart lollipops\""),
+        "{}",
+        themed_svgs[2]
+    );
+    assert_eq!(marks(themed_svgs[2], "line"), dots, "one stem per incident");
+    assert_eq!(marks(themed_svgs[2], "circle"), 0);
+    // Category pages draw their small charts with the same templates.
+    let db = read(&themed_out, "causes/database/index.html");
+    assert_eq!(svgs(&db).len(), 2);
 }

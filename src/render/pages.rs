@@ -225,11 +225,7 @@ where
         let charts = if is_cause && g.members.len() > 1 {
             let sub: Vec<&crate::model::Postmortem> =
                 g.members.iter().map(|&i| &archive.postmortems[i]).collect();
-            let t = Trends::of(&sub);
-            charts::trend_charts_of(&sub, &t, config)
-                .into_iter()
-                .filter(|c| c.id == "chart-counts" || c.id == "chart-distribution")
-                .collect()
+            charts::category_charts(&sub, &Trends::of(&sub), config, tera)?
         } else {
             Vec::new()
         };
@@ -291,7 +287,7 @@ where
         period: trends.period.map(|p| p.noun().to_string()).unwrap_or_default(),
         dated: trends.dated,
         undated: trends.undated,
-        charts: charts::trend_charts(archive, trends, config),
+        charts: charts::trend_charts(archive, trends, config, tera)?,
     };
     emit(OutputFile::text(
         "trends/index.html",

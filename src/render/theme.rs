@@ -1,8 +1,9 @@
 //! Theme: the default templates and static files, embedded in the binary, with a user
 //! theme folder laid over them file by file.
 //!
-//! A user theme has the same layout as `themes/default/`: `templates/*.html` replace the
-//! default template of the same name, `static/**` replace or add static files.
+//! A user theme has the same layout as `themes/default/`: `templates/**` (pages `*.html`,
+//! chart drawings `charts/<kind>.svg`) replace the default template of the same name,
+//! `static/**` replace or add static files.
 
 use crate::output::OutputFile;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,12 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/trends.html",
     "templates/quality.html",
     "templates/charts.html",
+    "templates/charts/base.svg",
+    "templates/charts/counts.svg",
+    "templates/charts/duration.svg",
+    "templates/charts/impact.svg",
+    "templates/charts/distribution.svg",
+    "templates/charts/by-category.svg",
     "static/style.css",
     "static/charts.css",
     "static/table-sort.js",
@@ -123,6 +130,9 @@ impl Theme {
                 message: error_chain(&e),
             })?;
         tera.set_escape_fn(escape_html);
+        // Chart templates (`charts/<kind>.svg`) print incident titles and category names
+        // into inline SVG: escaped like HTML (tera escapes only .html, .htm and .xml).
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         Ok(tera)
     }
 }

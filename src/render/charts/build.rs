@@ -1,12 +1,15 @@
-//! The trends page's charts, from the archive's aggregates to SVG.
+//! The trends page's charts, from the archive's aggregates to geometry ([`Plot`]s), one
+//! function per chart kind; the theme's `charts/<kind>.svg` templates draw them.
 
-use super::svg::{num, Linear, Log, Svg, BOTTOM, DURATION_TICKS, H, LEFT, RIGHT, TOP, W};
-use super::{Chart, Table};
+use super::figure::{fit, px, Figure, Quartiles, Row, BOTTOM, CHAR_W, H, LEFT, RIGHT, TOP, W};
+use super::scale::{num, Linear, Log, DURATION_TICKS};
+use super::{draw, Chart, Plot, Table};
 use crate::archive::stats::{log_bins, sorted_finite, Summary};
 use crate::archive::trends::{Bucket, Trends, MIN_FOR_TREND};
 use crate::archive::{duration_of, impact_of, Archive};
 use crate::config::Config;
 use crate::model::Postmortem;
+use crate::render::theme::ThemeError;
 use crate::render::views::format_minutes;
 
 /// CSS class of the n-th stacked series (`series-1` … `series-13`, then repeating);
@@ -39,13 +42,34 @@ fn minutes_label(m: f64) -> String {
     format_minutes(m.round() as i64)
 }
 
-/// Every chart of the trends page, in page order.
-pub fn trend_charts(archive: &Archive, trends: &Trends, config: &Config) -> Vec<Chart> {
-    trend_charts_of(&archive.postmortems.iter().collect::<Vec<_>>(), trends, config)
+/// Every chart of the trends page, in page order, drawn with `tera`'s chart templates.
+pub fn trend_charts(
+    archive: &Archive,
+    trends: &Trends,
+    config: &Config,
+    tera: &tera::Tera,
+) -> Result<Vec<Chart>, ThemeError> {
+    let all: Vec<&Postmortem> = archive.postmortems.iter().collect();
+    draw(trend_plots(&all, trends, config, super::KINDS), tera)
 }
 
-/// The charts for any subset of postmortems (with `trends` computed from the same subset).
-pub fn trend_charts_of(archive: &[&Postmortem], trends: &Trends, config: &Config) -> Vec<Chart> {
+/// The small charts of a root-cause category's page: its incidents per period and its
+/// duration distribution (`trends` computed from the same postmortems).
+pub fn category_charts(
+    postmortems: &[&Postmortem],
+    trends: &Trends,
+    config: &Config,
+    tera: &tera::Tera,
+) -> Result<Vec<Chart>, ThemeError> {
+    draw(
+        trend_plots(postmortems, trends, config, &["counts", "distribution"]),
+        tera,
+    )
+}
+
+/// The plots of the given kinds (in page order) for any subset of postmortems, with
+/// `trends` computed from the same subset. Empty without a dated incident.
+pub fn trend_plots(archive: &[&Postmortem], trends: &Trends, config: &Config, kinds: &[&str]) -> Vec<Plot> {
     let Some(period) = trends.period else {
         return Vec::new();
     };
@@ -67,12 +91,17 @@ pub fn trend_charts_of(archive: &[&Postmortem], trends: &Trends, config: &Config
         .iter()
         .map(|c| category_name(config, c.as_deref()))
         .collect();
-    let mut charts = vec![counts_chart(trends, &names, period.noun())];
-    charts.push(duration_over_time(archive, trends, x));
-    charts.push(impact_over_time(archive, trends, x));
-    charts.push(duration_distribution(archive));
-    charts.push(duration_by_category(archive, config));
-    charts
+    kinds
+        .iter()
+        .filter_map(|kind| match *kind {
+            "counts" => Some(counts_chart(trends, &names, period.noun())),
+            "duration" => Some(duration_over_time(archive, trends, x)),
+            "impact" => Some(impact_over_time(archive, trends, x)),
+            "distribution" => Some(duration_distribution(archive)),
+            "by-category" => Some(duration_by_category(archive, config)),
+            _ => None,
+        })
+        .collect()
 }
 
 fn epoch(b: Bucket) -> i64 {
@@ -83,7 +112,7 @@ fn epoch(b: Bucket) -> i64 {
 }
 
 /// Bucket labels, thinned to at most about 12 so they never overlap.
-fn time_ticks(svg: &mut Svg, trends: &Trends, pos: impl Fn(usize, Bucket) -> f64) {
+fn time_ticks(svg: &mut Figure, trends: &Trends, pos: impl Fn(usize, Bucket) -> f64) {
     let step = trends.buckets.len().div_ceil(12).max(1);
     for (k, b) in trends.buckets.iter().enumerate() {
         if k % step == 0 {
@@ -92,7 +121,7 @@ fn time_ticks(svg: &mut Svg, trends: &Trends, pos: impl Fn(usize, Bucket) -> f64
     }
 }
 
-fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Chart {
+fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Plot {
     let n = trends.dated;
     let desc = format!(
         "Incidents started per {noun}, stacked by root-cause category; {n} dated incidents{}.",
@@ -102,7 +131,7 @@ fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Chart {
             String::new()
         }
     );
-    let mut svg = Svg::open("chart-counts", &format!("Incidents per {noun}"), &desc);
+    let mut svg = Figure::new("counts", "chart-counts", &format!("Incidents per {noun}"), &desc);
     let max = trends.buckets.iter().map(|b| b.total).max().unwrap_or(0) as f64;
     let y = svg.count_axis(max);
     let slot = (W - RIGHT - LEFT) / trends.buckets.len() as f64;
@@ -117,7 +146,7 @@ fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Chart {
             let top = y.at((acc + count) as f64);
             let bottom = y.at(acc as f64);
             svg.rect(
-                &series_class(c, trends.categories[c].is_none()),
+                series_class(c, trends.categories[c].is_none()),
                 x,
                 top,
                 bar,
@@ -127,23 +156,18 @@ fn counts_chart(trends: &Trends, names: &[String], noun: &str) -> Chart {
             acc += count;
         }
     }
-    svg.baseline();
     time_ticks(&mut svg, trends, |k, _| LEFT + slot * (k as f64 + 0.5));
     let legend: Vec<(String, String)> = names
         .iter()
         .enumerate()
-        .take(8)
         .map(|(c, name)| (series_class(c, trends.categories[c].is_none()), name.clone()))
         .collect();
     svg.legend(&legend);
     let mut headers = vec![noun.to_string()];
     headers.extend(names.iter().cloned());
     headers.push("Total".into());
-    Chart {
-        id: "chart-counts".into(),
-        title: format!("Incidents per {noun}"),
-        description: desc,
-        svg: svg.close(),
+    Plot {
+        figure: svg,
         n,
         note: too_few(n, "dated incidents"),
         table: Table {
@@ -180,7 +204,7 @@ fn points<'a>(
 }
 
 /// Log duration axis from the reader-known tick at or below the shortest duration.
-fn log_duration_axis(svg: &mut Svg, min: f64, max: f64) -> Log {
+fn log_duration_axis(svg: &mut Figure, min: f64, max: f64) -> Log {
     let floor = DURATION_TICKS
         .iter()
         .map(|t| t.0)
@@ -195,7 +219,7 @@ fn log_duration_axis(svg: &mut Svg, min: f64, max: f64) -> Log {
     y
 }
 
-fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Chart {
+fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Plot {
     let pts = points(archive, |r| duration_of(r).map(|m| m as f64));
     let n = pts.len();
     let desc = format!(
@@ -204,7 +228,7 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Ch
         trends.period.map(|p| p.window()).unwrap_or(0),
         trends.period.map(|p| p.noun()).unwrap_or("period")
     );
-    let mut svg = Svg::open("chart-duration", "Duration over time", &desc);
+    let mut svg = Figure::new("duration", "chart-duration", "Duration over time", &desc);
     let max = pts.iter().map(|p| p.1).fold(1.0, f64::max);
     let min = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
     let y = log_duration_axis(&mut svg, min, max);
@@ -220,14 +244,13 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Ch
                 .rev()
                 .map(|r| (x.at(mid(r.bucket)), y.at(r.median.unwrap_or(0.0)))),
         );
-        svg.path("band", &band, true, "Rolling median to p90");
+        svg.areas
+            .extend(Figure::path("band", &band, true, "Rolling median to p90"));
     }
     for &(t, m, title) in &pts {
-        svg.circle(
-            "point",
+        svg.dot(
             x.at(t as f64),
             y.at(m.max(1.0)),
-            3.0,
             &format!("{title}: {}", minutes_label(m)),
         );
     }
@@ -236,20 +259,19 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Ch
             .iter()
             .map(|r| (x.at(mid(r.bucket)), y.at(r.median.unwrap_or(0.0))))
             .collect();
-        svg.path("median", &line, false, "Rolling median");
+        svg.lines
+            .extend(Figure::path("median", &line, false, "Rolling median"));
     }
-    svg.baseline();
     time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
-    svg.legend(&[
-        ("point".into(), "Incident".into()),
-        ("median".into(), "Rolling median".into()),
-        ("band".into(), "Median to p90".into()),
-    ]);
-    Chart {
-        id: "chart-duration".into(),
-        title: "Duration over time".into(),
-        description: desc,
-        svg: svg.close(),
+    // The line and band are named only when drawn.
+    let mut legend = vec![("point".to_string(), "Incident".to_string())];
+    if !with.is_empty() {
+        legend.push(("median".into(), "Rolling median".into()));
+        legend.push(("band".into(), "Median to p90".into()));
+    }
+    svg.legend(&legend);
+    Plot {
+        figure: svg,
         n,
         note: too_few(n, "incidents with a duration").or_else(|| {
             with.is_empty().then(|| {
@@ -282,11 +304,11 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Ch
     }
 }
 
-fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Chart {
+fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Plot {
     let pts = points(archive, impact_of);
     let n = pts.len();
     let desc = format!("Share of users affected by each incident, by start date; {n} incidents state it.");
-    let mut svg = Svg::open("chart-impact", "Impact over time", &desc);
+    let mut svg = Figure::new("impact", "chart-impact", "Impact over time", &desc);
     let y = Linear {
         d0: 0.0,
         d1: 100.0,
@@ -297,22 +319,12 @@ fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Char
         svg.hgrid(y.at(t), &format!("{t}%"));
     }
     for &(t, v, title) in &pts {
-        svg.circle(
-            "point",
-            x.at(t as f64),
-            y.at(v),
-            3.0,
-            &format!("{title}: {}% of users", num(v)),
-        );
+        svg.dot(x.at(t as f64), y.at(v), &format!("{title}: {}% of users", num(v)));
     }
-    svg.baseline();
     time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
     let s = Summary::of(pts.iter().map(|p| p.1));
-    Chart {
-        id: "chart-impact".into(),
-        title: "Impact over time".into(),
-        description: desc,
-        svg: svg.close(),
+    Plot {
+        figure: svg,
         n,
         note: too_few(n, "incidents with an impact share"),
         table: Table {
@@ -331,7 +343,7 @@ fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Char
     }
 }
 
-fn duration_distribution(archive: &[&Postmortem]) -> Chart {
+fn duration_distribution(archive: &[&Postmortem]) -> Plot {
     let sorted = sorted_finite(
         archive
             .iter()
@@ -348,7 +360,12 @@ fn duration_distribution(archive: &[&Postmortem]) -> Chart {
             .map(|s| format!(", median {}, p90 {}", minutes_label(s.median), minutes_label(s.p90)))
             .unwrap_or_default()
     );
-    let mut svg = Svg::open("chart-distribution", "Duration distribution", &desc);
+    let mut svg = Figure::new(
+        "distribution",
+        "chart-distribution",
+        "Duration distribution",
+        &desc,
+    );
     // Durations under a minute share the first bin: a log axis cannot show zero.
     let clamped: Vec<f64> = sorted.iter().map(|m| m.max(1.0)).collect();
     let bins = log_bins(&clamped, 4);
@@ -368,7 +385,7 @@ fn duration_distribution(archive: &[&Postmortem]) -> Chart {
     for b in &bins {
         let (x0, x1) = (xl(b.lo), xl(b.hi));
         svg.rect(
-            "bar",
+            "bar".into(),
             x0 + 1.0,
             y.at(b.count as f64),
             x1 - x0 - 2.0,
@@ -381,29 +398,25 @@ fn duration_distribution(archive: &[&Postmortem]) -> Chart {
             ),
         );
     }
-    svg.baseline();
     for (m, label) in DURATION_TICKS {
         if *m >= lo * 0.999 && *m <= hi * 1.001 {
             svg.xtick(xl(*m), label);
         }
     }
     if let Some(s) = summary {
-        svg.vline(
-            "marker median-marker",
+        svg.marker(
+            "median-marker",
             xl(s.median.max(1.0)),
             &format!("median {}", minutes_label(s.median)),
         );
-        svg.vline(
-            "marker p90-marker",
+        svg.marker(
+            "p90-marker",
             xl(s.p90.max(1.0)),
             &format!("p90 {}", minutes_label(s.p90)),
         );
     }
-    Chart {
-        id: "chart-distribution".into(),
-        title: "Duration distribution".into(),
-        description: desc,
-        svg: svg.close(),
+    Plot {
+        figure: svg,
         n,
         note: too_few(n, "incidents with a duration"),
         table: Table {
@@ -416,7 +429,7 @@ fn duration_distribution(archive: &[&Postmortem]) -> Chart {
     }
 }
 
-fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Chart {
+fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
     // Category → durations, in taxonomy order then unclassified.
     let mut rows: Vec<(String, Vec<(f64, &str)>)> = Vec::new();
     let mut at: std::collections::HashMap<Option<&str>, usize> = Default::default();
@@ -444,13 +457,22 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Chart {
         "Duration of each incident per root-cause category on a log scale (dots), with the box from the \
          25th to the 75th percentile and the median as a bar, slowest categories first; {n} incidents."
     );
-    let mut svg = Svg::open("chart-by-category", "Duration by category", &desc);
-    let label_w = 150.0;
+    let mut svg = Figure::new("by-category", "chart-by-category", "Duration by category", &desc);
+    // The label column is as wide as the longest "name (n=…)", up to a third of the chart;
+    // longer names are shortened (the data table has them whole).
+    const MAX_LABEL: usize = 36;
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|(name, values)| format!("{} (n={})", fit(name, MAX_LABEL), values.len()))
+        .collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let label_end = 8.0 + (longest as f64 * CHAR_W).max(LEFT);
     let max = rows
         .iter()
         .flat_map(|r| r.1.iter().map(|v| v.0))
         .fold(60.0, f64::max);
-    let x = Log::new(1.0, max, LEFT + label_w - 48.0, W - RIGHT);
+    let x = Log::new(1.0, max, label_end + 16.0, W - RIGHT);
+    svg.plot.left = px(label_end + 8.0);
     let row_h = ((H - BOTTOM - TOP) / rows.len().max(1) as f64).min(40.0);
     for (m, label) in DURATION_TICKS {
         if x.contains(*m) {
@@ -460,44 +482,34 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Chart {
     for (slot, &k) in order.iter().enumerate() {
         let cy = TOP + row_h * (slot as f64 + 0.5);
         let (name, values) = &rows[k];
-        svg.out.push_str(&format!(
-            "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} (n={})</text>",
-            LEFT + label_w - 56.0,
-            cy + 4.0,
-            crate::render::exports::xml_escape(name),
-            values.len()
-        ));
-        if let Some(s) = summaries[k] {
-            let bh = (row_h * 0.6).min(18.0);
-            svg.out.push_str(&format!(
-                "<rect class=\"box\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\"/>\
-                 <line class=\"median\" x1=\"{m:.1}\" x2=\"{m:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
-                x.at(s.q1.max(1.0)),
-                cy - bh / 2.0,
-                (x.at(s.q3.max(1.0)) - x.at(s.q1.max(1.0))).max(1.0),
-                cy - bh / 2.0,
-                cy + bh / 2.0,
-                m = x.at(s.median.max(1.0)),
-            ));
-        }
+        let bh = (row_h * 0.6).min(18.0);
+        svg.rows.push(Row {
+            label: super::figure::text(&labels[k]),
+            name: super::figure::text(name),
+            n: values.len(),
+            y: px(cy),
+            label_x: px(label_end),
+            quartiles: summaries[k].map(|s| Quartiles {
+                x: px(x.at(s.q1.max(1.0))),
+                y: px(cy - bh / 2.0),
+                w: px((x.at(s.q3.max(1.0)) - x.at(s.q1.max(1.0))).max(1.0)),
+                h: px(bh),
+                median: px(x.at(s.median.max(1.0))),
+                y2: px(cy + bh / 2.0),
+            }),
+        });
         for (j, (v, title)) in values.iter().enumerate() {
             // A small deterministic jitter keeps equal durations apart.
             let jitter = ((j * 7919) % 9) as f64 - 4.0;
-            svg.circle(
-                "point",
+            svg.dot(
                 x.at(v.max(1.0)),
                 cy + jitter * (row_h / 40.0),
-                2.5,
                 &format!("{title}: {}", minutes_label(*v)),
             );
         }
     }
-    svg.baseline();
-    Chart {
-        id: "chart-by-category".into(),
-        title: "Duration by category".into(),
-        description: desc,
-        svg: svg.close(),
+    Plot {
+        figure: svg,
         n,
         note: too_few(n, "incidents with a duration"),
         table: Table {
@@ -529,6 +541,12 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Chart {
 mod tests {
     use super::*;
     use crate::archive::testing::{pm, Pm};
+    use crate::render::theme::Theme;
+
+    fn charts(archive: &Archive) -> Vec<Chart> {
+        let tera = Theme::load(None).unwrap().tera().unwrap();
+        trend_charts(archive, &Trends::new(archive), &Config::default(), &tera).unwrap()
+    }
 
     fn marks(svg: &str, tag: &str) -> usize {
         let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
@@ -561,7 +579,7 @@ mod tests {
         specs.push(weird);
         let archive = Archive::new(specs);
         let trends = Trends::new(&archive);
-        let charts = trend_charts(&archive, &trends, &Config::default());
+        let charts = charts(&archive);
         assert_eq!(charts.len(), 5);
         let by = |id: &str| charts.iter().find(|c| c.id == id).unwrap();
         // Stacked bars: one rect per non-empty (bucket, category) cell.
@@ -599,16 +617,58 @@ mod tests {
             minutes: Some(45),
             ..Pm::default()
         })]);
-        let charts = trend_charts(&archive, &Trends::new(&archive), &Config::default());
-        for c in &charts {
+        let drawn = charts(&archive);
+        for c in &drawn {
             roxmltree::Document::parse(&c.svg).unwrap();
             assert!(c.note.as_deref().unwrap_or("").contains("too few"), "{}", c.id);
         }
-        assert!(trend_charts(
-            &Archive::new(vec![]),
-            &Trends::new(&Archive::new(vec![])),
-            &Config::default()
-        )
-        .is_empty());
+        let duration = drawn.iter().find(|c| c.id == "chart-duration").unwrap();
+        assert!(
+            !duration.svg.contains("Rolling median<"),
+            "no legend entry for a line that is not drawn"
+        );
+        assert!(charts(&Archive::new(vec![])).is_empty());
+    }
+
+    #[test]
+    fn names_and_titles_are_escaped_in_every_chart() {
+        let hostile = "<script>&\"";
+        let mut specs: Vec<Postmortem> = (0..6)
+            .map(|k| {
+                pm(Pm {
+                    slug: ["a", "b", "c", "d", "e", "f"][k],
+                    date: Some((2023, k as i8 + 1, 3)),
+                    minutes: Some(30 + k as i64),
+                    category: Some(if k % 2 == 0 { hostile } else { "dns" }),
+                    impact: Some(50.0),
+                    ..Pm::default()
+                })
+            })
+            .collect();
+        specs[0].title = "Bad </title> title \u{1}'".into();
+        let charts = charts(&Archive::new(specs));
+        assert_eq!(charts.len(), 5);
+        for c in &charts {
+            assert!(
+                !c.svg.contains("<script>") && !c.svg.contains("</title> title"),
+                "{}",
+                c.svg
+            );
+            let doc = roxmltree::Document::parse(&c.svg).unwrap_or_else(|e| panic!("{}: {e}", c.id));
+            let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+            if c.id == "chart-counts" {
+                assert!(texts.contains(&hostile), "legend names the category: {texts:?}");
+                assert!(c.svg.contains("&lt;script&gt;&amp;&quot;"));
+            }
+            if c.id == "chart-by-category" {
+                assert!(texts.contains(&"<script>&\" (n=3)"), "{texts:?}");
+            }
+            if c.id == "chart-duration" || c.id == "chart-impact" {
+                assert!(
+                    texts.iter().any(|t| t.starts_with("Bad </title> title '")),
+                    "the tooltip keeps the title, without the control character"
+                );
+            }
+        }
     }
 }
