@@ -355,12 +355,6 @@ where
     });
     let recent: Vec<&IncidentRow> = rows.iter().filter(|r| !r.date.is_empty()).take(10).collect();
     let recent = draw_rows(&tera, recent.into_par_iter(), 0)?;
-    // Term pages are all two folders deep (`causes/<slug>/`), the full list one.
-    let (rows_depth1, rows_depth2) = rayon::join(
-        || draw_rows(&tera, rows.par_iter(), 1),
-        || draw_rows(&tera, rows.par_iter(), 2),
-    );
-    let (rows_depth1, rows_depth2) = (rows_depth1?, rows_depth2?);
     let home = HomeView {
         common: Common {
             site: &site,
@@ -374,6 +368,9 @@ where
         undated: rows.iter().filter(|r| r.date.is_empty()).count(),
     };
     put(render_memo(inc.memo, &tera, "index.html", "index.html", &home)?)?;
+    // The full list is one folder deep; its rows are dropped once it is rendered (they are
+    // 100 MB at 100,000 postmortems).
+    let rows_depth1 = draw_rows(&tera, rows.par_iter(), 1)?;
     let list = ListView {
         common: Common {
             site: &site,
@@ -391,6 +388,10 @@ where
         "incidents/index.html",
         &list,
     )?)?;
+    drop(list);
+    drop(rows_depth1);
+    // Term pages are all two folders deep (`causes/<slug>/`).
+    let rows_depth2 = draw_rows(&tera, rows.par_iter(), 2)?;
 
     // The 404 page is served from any depth, so it links from the site's absolute path.
     let base_path = base_path(&config.base_url);
