@@ -421,6 +421,17 @@ fn an_unreadable_file_is_reported_and_skipped() {
     assert!(d.is_error());
 }
 
+/// A config whose user theme (in `dir/theme`) replaces one template with `text`.
+fn with_theme_template(dir: &Path, name: &str, text: &str) -> Config {
+    let templates = dir.join("theme/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(templates.join(name), text).unwrap();
+    Config {
+        theme: Some(dir.join("theme")),
+        ..Config::default()
+    }
+}
+
 #[test]
 fn a_build_that_fails_while_rendering_leaves_the_previous_site() {
     let tmp = tempfile::tempdir().unwrap();
@@ -430,17 +441,11 @@ fn a_build_that_fails_while_rendering_leaves_the_previous_site() {
 
     // A user theme whose incident template fails at render time (after loading, before
     // anything is written).
-    let theme = tmp.path().join("theme/templates");
-    fs::create_dir_all(&theme).unwrap();
-    fs::write(
-        theme.join("incident.html"),
+    let config = with_theme_template(
+        tmp.path(),
+        "incident.html",
         "{% extends \"base.html\" %}{% block content %}{{ incident.no_such_field.deeper }}{% endblock content %}",
-    )
-    .unwrap();
-    let config = Config {
-        theme: Some(tmp.path().join("theme")),
-        ..Config::default()
-    };
+    );
     let err = build_with(&fixture("freeform"), &out, false, &config).unwrap_err();
     assert!(matches!(err, BuildError::Theme(_)), "{err}");
     assert!(err.to_string().contains("incident.html"), "{err}");
@@ -459,17 +464,11 @@ fn a_build_that_fails_while_rendering_leaves_the_previous_site() {
 #[test]
 fn a_theme_row_template_draws_the_rows_of_every_incident_list() {
     let tmp = tempfile::tempdir().unwrap();
-    let theme = tmp.path().join("theme/templates");
-    fs::create_dir_all(&theme).unwrap();
-    fs::write(
-        theme.join("incident_row.html"),
+    let config = with_theme_template(
+        tmp.path(),
+        "incident_row.html",
         "<tr class=\"mine\"><td><a href=\"{{ root }}{{ i.url }}\">{{ i.title }} / {{ i.duration_display }}</a></td></tr>",
-    )
-    .unwrap();
-    let config = Config {
-        theme: Some(tmp.path().join("theme")),
-        ..Config::default()
-    };
+    );
     let out = tmp.path().join("public");
     build_with(&fixture("basic"), &out, false, &config).unwrap();
     let row = |depth: &str| {

@@ -235,17 +235,19 @@ mod tests {
         );
     }
 
+    /// The bytes `theme` publishes at `path`.
+    fn published<'a>(theme: &'a Theme, path: &str) -> &'a [u8] {
+        let file = theme.statics.iter().find(|f| f.path == path).unwrap();
+        let crate::output::Contents::Bytes(bytes) = &file.contents else {
+            panic!("{path}: not an embedded file");
+        };
+        bytes
+    }
+
     #[test]
     fn default_scripts_are_published_compacted() {
         let theme = Theme::load(None).unwrap();
-        let search = theme
-            .statics
-            .iter()
-            .find(|f| f.path == "static/search.js")
-            .unwrap();
-        let crate::output::Contents::Bytes(bytes) = &search.contents else {
-            panic!("embedded file");
-        };
+        let bytes = published(&theme, "static/search.js");
         let source = DEFAULT_FILES
             .iter()
             .find(|(n, _)| *n == "static/search.js")
@@ -309,17 +311,9 @@ mod tests {
         let mut tera = default.tera().unwrap();
         tera.add_raw_template("p.html", r#"{% include "static/table-sort.js" %}"#)
             .unwrap();
-        let published = default
-            .statics
-            .iter()
-            .find(|f| f.path == "static/table-sort.js")
-            .unwrap();
-        let crate::output::Contents::Bytes(bytes) = &published.contents else {
-            panic!("embedded file");
-        };
         assert_eq!(
             tera.render("p.html", &tera::Context::new()).unwrap().as_bytes(),
-            &bytes[..]
+            published(&default, "static/table-sort.js")
         );
     }
 }
