@@ -205,17 +205,20 @@ impl Staging {
                     .insert(dir.to_path_buf());
             }
         }
-        let mut existing = fs::symlink_metadata(&target).ok();
-        if existing.as_ref().is_some_and(|m| m.is_dir()) {
+        let existing = match fs::symlink_metadata(&target) {
             // ... or a folder where this build writes a file.
-            fs::remove_dir_all(&target).map_err(io_err(&target))?;
-            existing = None;
-        } else if existing.as_ref().is_some_and(shared) {
+            Ok(m) if m.is_dir() => {
+                fs::remove_dir_all(&target).map_err(io_err(&target))?;
+                None
+            }
             // Rewriting a file hard-linked elsewhere (`cp -al public backup`) would change
             // the other copy too: replace it with a file of its own.
-            fs::remove_file(&target).map_err(io_err(&target))?;
-            existing = None;
-        }
+            Ok(m) if shared(&m) => {
+                fs::remove_file(&target).map_err(io_err(&target))?;
+                None
+            }
+            found => found.ok(),
+        };
         // The reused copy often has this very file already (a page that did not change
         // since the build before last): leave it, and its mtime, alone.
         let unchanged = match (&f.contents, &existing) {

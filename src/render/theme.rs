@@ -141,6 +141,7 @@ impl Theme {
 /// an attribute (`href="../../incidents/"`) unreadable in the page source and trips tools
 /// that read links without decoding entities. `/` needs no escaping in text or quoted
 /// attributes; the five characters that do are escaped here.
+///
 /// Called for every `{{ value }}` of every page, so it copies the runs between special
 /// characters whole instead of going character by character.
 pub fn escape_html(input: &str) -> String {
@@ -179,14 +180,16 @@ fn inline_script_template(script: &OutputFile) -> Result<String, ThemeError> {
             })?
         }
     };
+    // ASCII lowercasing keeps byte offsets, so matches in `lower` index `text`.
+    let lower = text.to_ascii_lowercase();
     let mut safe = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(i) = rest.to_ascii_lowercase().find("</script") {
-        safe.push_str(&rest[..i]);
+    let mut copied = 0;
+    for (i, _) in lower.match_indices("</script") {
+        safe.push_str(&text[copied..i]);
         safe.push_str("<\\/");
-        rest = &rest[i + 2..];
+        copied = i + 2;
     }
-    safe.push_str(rest);
+    safe.push_str(&text[copied..]);
     Ok(format!("{{% raw %}}{safe}{{% endraw %}}"))
 }
 

@@ -15,7 +15,7 @@ pub mod build;
 pub mod figure;
 mod scale;
 
-use crate::render::theme::{error_chain, ThemeError};
+use crate::render::theme::ThemeError;
 pub use build::{category_charts, trend_charts};
 use figure::Figure;
 use rayon::prelude::*;
@@ -64,12 +64,7 @@ pub fn draw(plots: Vec<Plot>, tera: &tera::Tera) -> Result<Vec<Chart>, ThemeErro
 
 fn draw_one(plot: Plot, tera: &tera::Tera) -> Result<Chart, ThemeError> {
     let template = format!("charts/{}.svg", plot.figure.kind);
-    let fail = |e: tera::Error| ThemeError::Template {
-        path: template.clone(),
-        message: error_chain(&e),
-    };
-    let context = tera::Context::from_serialize(&plot.figure).map_err(fail)?;
-    let mut svg = tera.render(&template, &context).map_err(fail)?;
+    let mut svg = crate::render::render_one(tera, &template, &plot.figure)?;
     // Templates start and end with tag lines; the markup goes inside a <div> as it is.
     svg.truncate(svg.trim_end().len());
     svg.drain(..svg.len() - svg.trim_start().len());
