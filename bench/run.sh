@@ -21,7 +21,12 @@
 # `pagefind` on PATH, else `npx --no-install pagefind`), CARGO_TARGET_DIR.
 #
 # Every cold build gets a fresh output folder in a folder of its own, because incidex keeps
-# its tantivy index beside the output (`<parent>/.incidex/search-index`). Hugo gets a minimal
+# its tantivy index beside the output (`<parent>/.incidex/search-index`). Outputs are kept
+# until the end of the run, and leftovers of an earlier run are deleted first with a pause
+# after: on an ext4 without a journal (this machine's root), creating files within ~35 s of
+# deleting many makes the kernel's inode allocator skip every recently freed inode, which
+# cost a 10k build up to 40 % of its CPU time in the kernel. A CI job's fresh clone never
+# pays that, so the benchmark does not either; `rm -rf public && incidex build` does. Hugo gets a minimal
 # site skeleton (config + two templates) created here at run time. The generated files without
 # front matter have no title Hugo can read, so some of Hugo's pages have empty titles; that
 # changes nothing in the work it does.
@@ -104,6 +109,16 @@ GEN=$TARGET/release/examples/gen
 
 mkdir -p "$WORK/logs"
 WORK=$(cd "$WORK" && pwd) # absolute: Hugo resolves paths against its --source
+# Every build's output goes under RUNS, deleted when the benchmark ends (see the header).
+RUNS=$WORK/runs
+if compgen -G "$WORK/runs" >/dev/null || compgen -G "$WORK/incidex-*" >/dev/null || [[ -e $WORK/hugo-site ]]; then
+  echo "== deleting an earlier run's outputs, then waiting 40 s for the kernel to age them out" >&2
+  rm -rf "$RUNS" "$WORK"/incidex-* "$WORK/hugo-site"
+  sync
+  sleep 40
+fi
+mkdir -p "$RUNS"
+trap 'rm -rf "$RUNS"' EXIT
 TSV=$WORK/results.tsv
 printf 'tool\tbuild\tpostmortems\twall_s\tuser_s\tsys_s\tcpu_s\tpeak_rss_kib\tsite_bytes\tindex_bytes\n' >"$TSV"
 
@@ -142,6 +157,7 @@ archive() {
   local n=$1 dir=$WORK/archive-$1-s$SEED stamp
   stamp="$n $SEED $(cat "$ROOT/examples/gen.rs" "$ROOT/examples/synthetic/mod.rs" | sha256sum | cut -c1-16)"
   if [[ ! -d $dir || $(cat "$dir.stamp" 2>/dev/null) != "$stamp" ]]; then
+    [[ -e $dir ]] && touch "$RUNS/.deleted"
     rm -rf "$dir" "$dir.stamp"
     local need_kb=$((n * 6)) free_kb
     free_kb=$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')
@@ -155,27 +171,35 @@ archive() {
 # The per-stage wall times `build -v` prints, indented under the row.
 stages() { grep -E '^ +[0-9.]+ m?s ' "$1" | sed 's/^ */        /' >&2 || true; }
 
+# Generate (or reuse) every archive before the first timed build; if an outdated one was
+# deleted, wait as after deleting old outputs (see the header).
+for n in "${SIZES[@]}"; do archive "$n" >/dev/null; done
+if [[ -e $RUNS/.deleted ]]; then
+  echo "== waiting 40 s after deleting outdated archives" >&2
+  sync
+  sleep 40
+fi
+
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for n in "${SIZES[@]}"; do
   echo "== $n postmortems" >&2
   content=$(archive "$n")
-  run=$WORK/incidex-$n
-  rm -rf "$run" && mkdir -p "$run"
+  run=$RUNS/incidex-$n
+  mkdir -p "$run"
   run_timed "$WORK/logs/incidex-$n-cold" "$INCIDEX" build --content "$content" --output "$run/public" -v
   record incidex cold "$n" "$(bytes "$run/public")" "$(bytes "$run/public/search/index")"
   stages "$WORK/logs/incidex-$n-cold.err"
   run_timed "$WORK/logs/incidex-$n-rebuild" "$INCIDEX" build --content "$content" --output "$run/public" -v
   record incidex rebuild "$n" "$(bytes "$run/public")" "$(bytes "$run/public/search/index")"
   stages "$WORK/logs/incidex-$n-rebuild.err"
-  rm -rf "$run"
 done
 
 if ((WITH_HUGO)); then
   n=$HUGO_SIZE
   echo "== Hugo$( ((${#PAGEFIND_CMD[@]})) && echo " + Pagefind") on $n postmortems" >&2
   content=$(archive "$n")
-  site=$WORK/hugo-site
-  rm -rf "$site" && mkdir -p "$site/layouts/_default"
+  site=$RUNS/hugo-site
+  mkdir -p "$site/layouts/_default"
   cat >"$site/config.toml" <<EOF
 baseURL = "https://postmortems.example.invalid/"
 title = "Postmortems"
@@ -208,7 +232,6 @@ EOF
     TIMES="$(add "$w1" "$w2") $(add "$u1" "$u2") $(add "$s1" "$s2") $((m1 > m2 ? m1 : m2))"
     record hugo+pagefind cold "$n" "$(bytes "$site/public")" "$(bytes "$site/public/pagefind")"
   fi
-  rm -rf "$site"
 fi
 
 # Machine and versions, for the table's caption and the JSON.
