@@ -56,20 +56,28 @@ pub const FILES_DIR: &str = "files";
 
 /// Read, parse and extract every postmortem under `content`.
 pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError> {
+    load_stamped(content, opts).map(|(loaded, _)| loaded)
+}
+
+/// [`load`], and the [`stamp::inputs_hash`] of what it read, made from the bytes it parsed
+/// (`None` if a file could not be read). A cold build then reads each file only once.
+fn load_stamped(content: &Path, opts: &LoadOptions<'_>) -> Result<(Loaded, Option<String>), BuildError> {
     let found = discover::discover(content)?;
     let cx = Context {
         config: opts.config,
         today: opts.today,
     };
-
-    let results: Vec<(Option<Postmortem>, Vec<Diagnostic>)> =
-        found.postmortems.par_iter().map(|f| load_file(f, &cx)).collect();
-    Ok(assemble(
-        results,
-        found.assets,
-        found.diagnostics,
-        opts.include_drafts,
-    ))
+    let (results, hashes): (Vec<LoadedFile>, Vec<Option<u64>>) = found
+        .postmortems
+        .par_iter()
+        .map(|f| match std::fs::read(&f.abs) {
+            Ok(bytes) => (load_bytes(f, &bytes, &cx), Some(stamp::file_hash(&f.rel, &bytes))),
+            Err(e) => (unreadable(f, &e), None),
+        })
+        .unzip();
+    let inputs = stamp::inputs_hash_of(&found, &hashes, opts.config, opts.include_drafts, opts.today);
+    let loaded = assemble(results, found.assets, found.diagnostics, opts.include_drafts);
+    Ok((loaded, inputs))
 }
 
 /// Turn per-file results (from [`load_file`], fresh or cached) into a [`Loaded`]: drop
@@ -107,24 +115,34 @@ pub fn assemble(
     }
 }
 
+/// One file loaded: the postmortem, unless it could not be read or parsed, and its
+/// diagnostics.
+pub type LoadedFile = (Option<Postmortem>, Vec<Diagnostic>);
+
 /// Parse and extract one file. Never fails: problems are diagnostics.
-pub fn load_file(found: &Found, cx: &Context<'_>) -> (Option<Postmortem>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(&found.abs) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                None,
-                vec![Diagnostic::error(
-                    "unreadable",
-                    found.rel.clone(),
-                    format!("cannot read file: {e}"),
-                )],
-            );
-        }
-    };
+pub fn load_file(found: &Found, cx: &Context<'_>) -> LoadedFile {
+    match std::fs::read(&found.abs) {
+        Ok(bytes) => load_bytes(found, &bytes, cx),
+        Err(e) => unreadable(found, &e),
+    }
+}
+
+fn unreadable(found: &Found, e: &std::io::Error) -> LoadedFile {
+    (
+        None,
+        vec![Diagnostic::error(
+            "unreadable",
+            found.rel.clone(),
+            format!("cannot read file: {e}"),
+        )],
+    )
+}
+
+/// [`load_file`] on bytes already read.
+fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>) -> LoadedFile {
     let dir = found.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let rewrite = |dest: &str| rewrite_link(dir, dest);
-    let doc = match parse::parse(&found.rel, &bytes, &rewrite) {
+    let doc = match parse::parse(&found.rel, bytes, &rewrite) {
         Ok(d) => d,
         Err(e) => return (None, vec![e.to_diagnostic()]),
     };
@@ -282,11 +300,39 @@ pub struct BuildReport {
     pub drafts_skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
-    /// Wall time of each stage, in order (`build -v` prints them).
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Time taken by each stage, in order (`build -v` prints them).
+    pub stages: Vec<Stage>,
     /// Nothing changed since the last build into this output, so it was left as it was
     /// (see [`crate::stamp`]); the counts and diagnostics are that build's.
     pub up_to_date: bool,
+}
+
+/// How long one stage of a build took.
+#[derive(Debug, Clone, Copy)]
+pub struct Stage {
+    pub name: &'static str,
+    pub wall: Duration,
+    /// CPU time of the whole process (user and system, all threads) during the stage:
+    /// against `wall`, how well the stage used the cores. `None` where unmeasured.
+    pub cpu: Option<Duration>,
+}
+
+/// The CPU time (user and system, all threads) this process has used so far.
+fn process_cpu_time() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+        // SAFETY: getrusage fills the struct it is given and touches nothing else.
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: getrusage returned 0, so it wrote the whole struct.
+        let usage = unsafe { usage.assume_init() };
+        let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+        Some(time(usage.ru_utime) + time(usage.ru_stime))
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
 }
 
 /// Build the site: load, render, and swap the output in atomically.
@@ -301,17 +347,25 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
         }
     }
     let mut stages = Vec::new();
-    let mut lap = Instant::now();
+    let mut lap = (Instant::now(), process_cpu_time());
     let mut stage = |name: &'static str| {
-        let now = Instant::now();
-        stages.push((name, now - lap));
+        let now = (Instant::now(), process_cpu_time());
+        stages.push(Stage {
+            name,
+            wall: now.0 - lap.0,
+            cpu: now.1.zip(lap.1).map(|(now, then)| now.saturating_sub(then)),
+        });
         lap = now;
     };
     let config = opts.load.config;
-    let inputs = stamp::inputs_hash(opts.content, config, opts.load.include_drafts, opts.load.today);
-    if let (Some(inputs), Some(last)) = (&inputs, Stamp::read(opts.output)) {
+    // With a stamp from the last build, hash the inputs first: if nothing changed, that is
+    // all the work there is. Otherwise the inputs are hashed as `load` reads them.
+    if let Some(last) = Stamp::read(opts.output) {
+        let inputs = stamp::inputs_hash(opts.content, config, opts.load.include_drafts, opts.load.today);
         let index = crate::search::index::default_dir(opts.output);
-        if last.matches(inputs, opts.output) && crate::search::index::read_freshness(&index).is_some() {
+        if inputs.is_some_and(|i| last.matches(&i, opts.output))
+            && crate::search::index::read_freshness(&index).is_some()
+        {
             stage("check the last build's stamp: nothing changed");
             return Ok(BuildReport {
                 postmortems: last.postmortems,
@@ -328,7 +382,7 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     // The output is about to change: a stamp must never describe another output.
     Stamp::forget(opts.output);
     let theme = Theme::load(config.theme.as_deref())?;
-    let loaded = load(opts.content, &opts.load)?;
+    let (loaded, inputs) = load_stamped(opts.content, &opts.load)?;
     stage("load (discover, parse, extract, archive)");
     // Pages go to disk as they are rendered and are dropped: the site is never whole in
     // memory. Any error drops `staging`, which removes it; the previous site stays.
@@ -359,9 +413,10 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     let postmortems = archive.len();
     let docs = crate::search::SearchDoc::from_postmortems(archive.postmortems, config);
     release_freed_memory();
-    for f in index_for_search(opts, &docs)? {
-        staging.write(&f)?;
-    }
+    // A 10k archive's static index is ~3,400 small files: written in parallel, like pages.
+    index_for_search(opts, &docs)?
+        .par_iter()
+        .try_for_each(|f| staging.write(f))?;
     drop(docs);
     stage("search (tantivy, static index)");
     staging.finish()?;

@@ -13,7 +13,8 @@
 //! added or removed file in the output.
 //!
 //! Owns only the stamp file. It must not decide what a build contains: that stays in
-//! `site`, which calls [`inputs_hash`], [`Stamp::matches`] and [`Stamp::write`].
+//! `site`, which calls [`inputs_hash`] (or [`inputs_hash_of`] on what it loaded),
+//! [`Stamp::matches`] and [`Stamp::write`].
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -74,6 +75,35 @@ pub fn inputs_hash(
     today: jiff::civil::Date,
 ) -> Option<String> {
     let found = crate::discover::discover(content).ok()?;
+    let files: Vec<Option<u64>> = found
+        .postmortems
+        .par_iter()
+        .map(|f| Some(file_hash(&f.rel, &std::fs::read(&f.abs).ok()?)))
+        .collect();
+    inputs_hash_of(&found, &files, config, include_drafts, today)
+}
+
+/// One postmortem's part of [`inputs_hash`]: its path and every byte. `site::load` computes
+/// it on the bytes it parses, so a cold build reads each file once.
+pub fn file_hash(rel: &str, bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    rel.hash(&mut h);
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// [`inputs_hash`] of a discovered archive whose postmortems' [`file_hash`]es are known,
+/// in the listing's order (`None`: that file could not be read).
+pub fn inputs_hash_of(
+    found: &crate::discover::Discovered,
+    files: &[Option<u64>],
+    config: &Config,
+    include_drafts: bool,
+    today: jiff::civil::Date,
+) -> Option<String> {
+    if files.len() != found.postmortems.len() {
+        return None;
+    }
     let mut h = std::collections::hash_map::DefaultHasher::new();
     FORMAT.hash(&mut h);
     env!("CARGO_PKG_VERSION").hash(&mut h);
@@ -87,19 +117,8 @@ pub fn inputs_hash(
     include_drafts.hash(&mut h);
     today.to_string().hash(&mut h);
     found.diagnostics.len().hash(&mut h);
-    let postmortems: Vec<Option<u64>> = found
-        .postmortems
-        .par_iter()
-        .map(|f| {
-            let bytes = std::fs::read(&f.abs).ok()?;
-            let mut fh = std::collections::hash_map::DefaultHasher::new();
-            f.rel.hash(&mut fh);
-            bytes.hash(&mut fh);
-            Some(fh.finish())
-        })
-        .collect();
-    for p in postmortems {
-        p?.hash(&mut h);
+    for f in files {
+        f.as_ref()?.hash(&mut h);
     }
     // Assets are copied as they are: their listing is enough.
     for a in &found.assets {

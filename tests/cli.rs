@@ -117,6 +117,36 @@ fn quiet_prints_only_errors_and_verbose_adds_detail() {
 }
 
 #[test]
+fn verbose_gives_each_stage_its_wall_and_cpu_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("freeform"), &tmp.path().join("content"));
+    let out = incidex(tmp.path()).args(["build", "-v"]).assert().success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stages: Vec<&str> = stderr.lines().filter(|l| l.contains(" s  ")).collect();
+    let names: Vec<&str> = stages
+        .iter()
+        .map(|l| l.split(" s  ").nth(1).unwrap().split("  (").next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "load (discover, parse, extract, archive)",
+            "render and write pages",
+            "search (tantivy, static index)",
+            "swap in the new site"
+        ],
+        "{stderr}"
+    );
+    if cfg!(target_os = "linux") {
+        for line in stages {
+            let cpu = line.rsplit_once("  (").unwrap().1;
+            assert!(cpu.ends_with(" s CPU)"), "{line}");
+            cpu.trim_end_matches(" s CPU)").parse::<f64>().unwrap();
+        }
+    }
+}
+
+#[test]
 fn a_fatal_problem_exits_non_zero_and_keeps_the_previous_site() {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&fixture("freeform"), &tmp.path().join("content"));

@@ -240,8 +240,12 @@ fn build(
                 report.assets,
                 content.display()
             );
-            for (name, took) in &report.stages {
-                eprintln!("  {:>8.3} s  {name}", took.as_secs_f64());
+            for stage in &report.stages {
+                let cpu = match stage.cpu {
+                    Some(cpu) => format!("  ({:.3} s CPU)", cpu.as_secs_f64()),
+                    None => String::new(),
+                };
+                eprintln!("  {:>8.3} s  {}{cpu}", stage.wall.as_secs_f64(), stage.name);
             }
         }
     }

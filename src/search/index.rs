@@ -316,6 +316,16 @@ impl SearchIndex {
 /// Index `docs` into `dir`, replacing what was there. Written into a sibling folder and
 /// renamed into place, so a reader never sees half an index.
 pub fn build(dir: &Path, docs: &[SearchDoc], inputs: Option<String>) -> Result<SearchIndex, SearchError> {
+    build_hashed(dir, docs, content_hash(docs), inputs)
+}
+
+/// [`build`] with the documents' [`content_hash`] already known.
+fn build_hashed(
+    dir: &Path,
+    docs: &[SearchDoc],
+    content: String,
+    inputs: Option<String>,
+) -> Result<SearchIndex, SearchError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SearchError::Io { path, source }
@@ -351,7 +361,7 @@ pub fn build(dir: &Path, docs: &[SearchDoc], inputs: Option<String>) -> Result<S
         &staging,
         &Freshness {
             schema: SCHEMA_VERSION,
-            content: content_hash(docs),
+            content,
             inputs,
         },
     )?;
@@ -376,7 +386,7 @@ pub fn ensure(dir: &Path, docs: &[SearchDoc], inputs: Option<String>) -> Result<
             }
         }
     }
-    build(dir, docs, inputs)
+    build_hashed(dir, docs, hash, inputs)
 }
 
 /// True when the index in `dir` was built from inputs with this fingerprint.
