@@ -261,7 +261,8 @@ impl TextIndex {
             for &(j, wj) in list {
                 let c = &mut cosine[j as usize];
                 touched[len] = j;
-                len += usize::from(*c == 0.0);
+                // Cosines are sums of positive products: +0.0 until first touched.
+                len += usize::from(c.to_bits() == 0);
                 *c += w * wj;
             }
         }
@@ -527,20 +528,25 @@ fn char_at(text: &str, i: usize) -> (bool, usize) {
 /// whose lowercase is the byte with bit 0x20 set (digits have it already), so it is hashed
 /// lowercased without being copied; otherwise the bytes are hashed as they are. Not for
 /// untrusted adversarial keys: the worst a crafted collision does is merge two words' stems.
+#[inline]
 fn lowercase_hash(bytes: &[u8], start: usize, end: usize, ascii_word: bool) -> u64 {
     let lower = if ascii_word { 0x2020_2020_2020_2020u64 } else { 0 };
     let mut h = 0u64;
     let mut at = start;
     while at < end {
         let n = (end - at).min(8);
-        let block = if at + 8 <= bytes.len() {
-            u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]))
-        } else {
-            let mut buf = [0u8; 8];
-            buf[..n].copy_from_slice(&bytes[at..at + n]);
-            u64::from_le_bytes(buf)
+        // Eight bytes from `at` (past the word's end when it is shorter, masked off below),
+        // or the last few bytes of the text.
+        let block = match bytes.get(at..at + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])),
+            None => {
+                let mut buf = [0u8; 8];
+                buf[..n].copy_from_slice(&bytes[at..at + n]);
+                u64::from_le_bytes(buf)
+            }
         };
-        let mask = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        // The low `n` bytes (1 ≤ n ≤ 8).
+        let mask = u64::MAX >> (64 - 8 * n);
         h = (h.rotate_left(5) ^ ((block | lower) & mask)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         at += n;
     }

@@ -415,22 +415,29 @@ where
         "search/index.html",
         render_one(&tera, "search.html", &search)?,
     ))?;
-    pages::archive_pages(
-        archive,
-        &groups,
-        &trends,
-        (&rows, &rows_depth2),
-        &site,
-        &tera,
-        config,
-        &put,
-    )?;
+    // The exports are single-threaded: made alongside the (mostly parallel) archive pages.
+    let (archive_pages, exported) = rayon::join(
+        || {
+            pages::archive_pages(
+                archive,
+                &groups,
+                &trends,
+                (&rows, &rows_depth2),
+                &site,
+                &tera,
+                config,
+                &put,
+            )
+        },
+        || data_exports(archive, config, emit),
+    );
+    archive_pages?;
+    exported?;
     let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
     pages.sort();
     pages.dedup();
     let sitemap = exports::sitemap(config, pages.iter().map(String::as_str));
     emit(OutputFile::text("sitemap.xml", sitemap))?;
-    data_exports(archive, config, emit)?;
     for f in &theme.statics {
         emit(f.clone())?;
     }
@@ -450,7 +457,7 @@ fn base_path(base_url: &str) -> String {
 fn data_exports<E>(
     archive: &Archive,
     config: &Config,
-    emit: &dyn Fn(OutputFile) -> Result<(), E>,
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
     emit(OutputFile::text(
         "archive.json",
@@ -485,17 +492,23 @@ pub fn archive_views_only(
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok::<(), ThemeError>(())
     };
-    pages::archive_pages(
-        archive,
-        &groups,
-        &trends,
-        (&rows, &rows_html),
-        &site,
-        &tera,
-        config,
-        &emit,
-    )?;
-    data_exports(archive, config, &emit)?;
+    let (archive_pages, exported) = rayon::join(
+        || {
+            pages::archive_pages(
+                archive,
+                &groups,
+                &trends,
+                (&rows, &rows_html),
+                &site,
+                &tera,
+                config,
+                &emit,
+            )
+        },
+        || data_exports(archive, config, &emit),
+    );
+    archive_pages?;
+    exported?;
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.push(OutputFile::text(
