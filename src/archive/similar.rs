@@ -56,14 +56,21 @@ pub fn similar(archive: &Archive, groups: &Groups) -> Vec<Vec<usize>> {
     (0..archive.len())
         .into_par_iter()
         .map_init(
-            || vec![0f32; pms.len()],
-            |cosine, i| {
-                let touched = text.cosines(i, cosine);
-                let mut candidates: Vec<usize> = touched
-                    .iter()
-                    .copied()
-                    .filter(|&j| f64::from(cosine[j]) >= MIN_COSINE)
-                    .collect();
+            || Scratch::new(pms.len()),
+            |s, i| {
+                let touched = text.cosines(i, &mut s.cosine, &mut s.touched);
+                let cosine = &mut s.cosine;
+                // `i` itself may be among the touched (it shares all its terms): its cosine
+                // is set to 0 so that the text threshold drops it.
+                cosine[i] = 0.0;
+                let candidates = &mut s.candidates;
+                candidates.clear();
+                candidates.extend(
+                    touched
+                        .iter()
+                        .map(|&j| j as usize)
+                        .filter(|&j| f64::from(cosine[j]) >= MIN_COSINE),
+                );
                 if candidates.len() > TEXT_CANDIDATES {
                     let by_cosine = |a: &usize, b: &usize| cosine[*b].total_cmp(&cosine[*a]).then(a.cmp(b));
                     candidates.select_nth_unstable_by(TEXT_CANDIDATES - 1, by_cosine);
@@ -76,57 +83,103 @@ pub fn similar(archive: &Archive, groups: &Groups) -> Vec<Vec<usize>> {
                 }
                 candidates.sort_unstable();
                 candidates.dedup();
-                let mut ranked: Vec<(usize, f64)> = candidates
-                    .into_iter()
-                    .filter(|&j| j != i)
-                    .map(|j| (j, facts.score(i, j) + TEXT_WEIGHT * f64::from(cosine[j])))
-                    .collect();
-                for &j in &touched {
-                    cosine[j] = 0.0;
+                let ranked = &mut s.ranked;
+                ranked.clear();
+                ranked.extend(
+                    candidates
+                        .iter()
+                        .filter(|&&j| j != i)
+                        .map(|&j| (j, facts.score(i, j) + TEXT_WEIGHT * f64::from(cosine[j]))),
+                );
+                for &j in touched.iter() {
+                    cosine[j as usize] = 0.0;
                 }
                 ranked.sort_by(|a, b| {
                     b.1.total_cmp(&a.1)
-                        .then_with(|| pms[a.0].slug.cmp(&pms[b.0].slug))
+                        .then_with(|| facts.slug_rank[a.0].cmp(&facts.slug_rank[b.0]))
                 });
-                ranked.into_iter().take(KEEP).map(|(j, _)| j).collect()
+                ranked.iter().take(KEEP).map(|&(j, _)| j).collect()
             },
         )
         .collect()
 }
 
-/// What the structural score compares, prepared once.
-struct Facts<'a> {
-    pms: &'a [Postmortem],
-    services: Vec<Vec<String>>,
-    tags: Vec<Vec<String>>,
-    epoch: Vec<Option<i64>>,
+/// One worker's buffers for ranking, reused from one document to the next.
+struct Scratch {
+    /// Cosine with the current document, by document; all zeros between documents.
+    cosine: Vec<f32>,
+    /// Documents whose cosine was touched (see [`TextIndex::cosines`]).
+    touched: Vec<u32>,
+    candidates: Vec<usize>,
+    ranked: Vec<(usize, f64)>,
 }
 
-impl<'a> Facts<'a> {
-    fn new(pms: &'a [Postmortem]) -> Facts<'a> {
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            cosine: vec![0.0; n],
+            // Every posting read adds at most one entry.
+            touched: vec![0; TOP_TERMS * MAX_POSTINGS],
+            candidates: Vec::new(),
+            ranked: Vec::new(),
+        }
+    }
+}
+
+/// What the structural score compares, prepared once: category, services and tags as
+/// small integers (equal ids for equal texts), so that scoring a pair compares numbers.
+struct Facts {
+    category: Vec<Option<u32>>,
+    services: Vec<Vec<u32>>,
+    tags: Vec<Vec<u32>>,
+    epoch: Vec<Option<i64>>,
+    /// Position of each postmortem's slug in slug order (slugs are unique in an archive):
+    /// the tie-break, without comparing strings.
+    slug_rank: Vec<u32>,
+}
+
+impl Facts {
+    fn new(pms: &[Postmortem]) -> Facts {
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut id = |s: String| {
+            let next = ids.len() as u32;
+            *ids.entry(s).or_insert(next)
+        };
+        let category = pms
+            .iter()
+            .map(|p| p.record.root_cause.category.clone().map(&mut id))
+            .collect();
+        let services = pms
+            .iter()
+            .map(|p| p.record.all_services().iter().map(|s| id(slugify(s))).collect())
+            .collect();
+        let tags = pms
+            .iter()
+            .map(|p| p.record.tags.iter().map(|t| id(slugify(t))).collect())
+            .collect();
+        let mut by_slug: Vec<usize> = (0..pms.len()).collect();
+        by_slug.sort_by(|&a, &b| pms[a].slug.cmp(&pms[b].slug));
+        let mut slug_rank = vec![0u32; pms.len()];
+        for (rank, &i) in by_slug.iter().enumerate() {
+            slug_rank[i] = rank as u32;
+        }
         Facts {
-            pms,
-            services: pms
-                .iter()
-                .map(|p| p.record.all_services().iter().map(|s| slugify(s)).collect())
-                .collect(),
-            tags: pms
-                .iter()
-                .map(|p| p.record.tags.iter().map(|t| slugify(t)).collect())
-                .collect(),
+            category,
+            services,
+            tags,
             epoch: pms
                 .iter()
                 .map(|p| p.record.start.map(|s| s.epoch_seconds()))
                 .collect(),
+            slug_rank,
         }
     }
 
     /// Same category 3, shared services up to 2, shared tags up to 1, nearness in time up to
     /// 1 (1 on the same day, ½ 90 days apart).
     fn score(&self, i: usize, j: usize) -> f64 {
-        let (a, b) = (&self.pms[i].record, &self.pms[j].record);
         let mut score = 0.0;
-        if a.root_cause.category.is_some() && a.root_cause.category == b.root_cause.category {
+        if self.category[i].is_some() && self.category[i] == self.category[j] {
             score += 3.0;
         }
         score += 2.0 * jaccard(&self.services[i], &self.services[j]);
@@ -151,64 +204,38 @@ impl TextIndex {
     fn new(pms: &[Postmortem]) -> TextIndex {
         // One stem memo per chunk of documents. Not `map_init`: it starts a new memo for
         // every piece rayon splits the work into (hundreds for 10,000 documents), and a cold
-        // memo stems every word again — that was a quarter of the cost of similar incidents.
+        // memo stems every word again.
         let chunk = pms.len().div_ceil(4 * rayon::current_num_threads()).max(64);
-        let counts: Vec<Vec<(TermKey, f32)>> = pms
-            .par_chunks(chunk)
-            .flat_map_iter(|chunk| {
-                let mut stems = Stems::default();
-                chunk
-                    .iter()
-                    .map(|p| term_counts(&mut stems, p))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        // Document frequencies (each document lists a term once) and the vocabulary: terms
-        // in two documents or more, sorted by key, a term's id its position. Counted in a
-        // hash map keyed by the term key itself (already a hash): cheaper than sorting the
-        // two million (document, term) keys of 10,000 documents.
+        let chunks: Vec<ChunkTerms> = pms.par_chunks(chunk).map(ChunkTerms::read).collect();
+        // Document frequencies and the vocabulary: terms in two documents or more, sorted by
+        // key, a term's id its position. Each chunk has counted its own; adding them up
+        // costs one lookup per distinct term of a chunk, not one per (document, term).
         let mut df: HashMap<TermKey, u32, PassThrough> = HashMap::default();
-        for doc in &counts {
-            for (t, _) in doc {
-                *df.entry(*t).or_insert(0) += 1;
+        for c in &chunks {
+            for (key, n) in c.keys.iter().zip(&c.df) {
+                *df.entry(*key).or_insert(0) += n;
             }
         }
         df.retain(|_, n| *n >= 2);
         let mut vocabulary: Vec<TermKey> = df.keys().copied().collect();
         vocabulary.sort_unstable();
-        // Term key → (id, document frequency).
-        let terms: HashMap<TermKey, (u32, u32), PassThrough> = vocabulary
+        let n = pms.len() as f32;
+        // Term key → (id, inverse document frequency).
+        let terms: HashMap<TermKey, (u32, f32), PassThrough> = vocabulary
             .iter()
             .enumerate()
-            .map(|(id, t)| (*t, (id as u32, df[t])))
+            .map(|(id, t)| (*t, (id as u32, (n / df[t] as f32).ln())))
             .collect();
         drop(df);
-        let n = pms.len() as f32;
-        let vectors: Vec<Vec<(u32, f32)>> = counts
+        let vectors: Vec<Vec<(u32, f32)>> = chunks
             .par_iter()
-            .map(|doc| {
-                let mut v: Vec<(u32, f32)> = doc
+            .flat_map_iter(|c| {
+                // The chunk's term numbers → (id, idf), for terms in the vocabulary.
+                let global: Vec<Option<(u32, f32)>> = c.keys.iter().map(|k| terms.get(k).copied()).collect();
+                c.docs
                     .iter()
-                    .filter_map(|(t, tf)| {
-                        let &(id, df) = terms.get(t)?;
-                        let idf = (n / df as f32).ln();
-                        (idf > 0.0).then(|| (id, (1.0 + tf.ln()) * idf))
-                    })
-                    .collect();
-                // The heaviest terms, heaviest first (ids break ties, so the order is total):
-                // select them, then sort only those.
-                let heavier = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-                if v.len() > TOP_TERMS {
-                    v.select_nth_unstable_by(TOP_TERMS - 1, heavier);
-                    v.truncate(TOP_TERMS);
-                }
-                v.sort_unstable_by(heavier);
-                let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-                if norm > 0.0 {
-                    v.iter_mut().for_each(|(_, w)| *w /= norm);
-                }
-                v.sort_unstable_by_key(|(id, _)| *id);
-                v
+                    .map(|doc| top_terms(doc, &global))
+                    .collect::<Vec<_>>()
             })
             .collect();
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocabulary.len()];
@@ -221,26 +248,117 @@ impl TextIndex {
     }
 
     /// Adds document `i`'s cosine with every document sharing a top term into `cosine`
-    /// (which must be all zeros) and returns those documents, `i` excluded.
-    fn cosines(&self, i: usize, cosine: &mut [f32]) -> Vec<usize> {
-        let mut touched = Vec::new();
+    /// (which must be all zeros) and returns those documents, each once, from `touched`'s
+    /// start (`i` itself may be among them). Branch-free: whether a document is new is
+    /// unpredictable, and a mispredicted branch per posting was most of this loop's time.
+    fn cosines<'t>(&self, i: usize, cosine: &mut [f32], touched: &'t mut [u32]) -> &'t [u32] {
+        let mut len = 0;
         for &(id, w) in &self.vectors[i] {
             let list = &self.postings[id as usize];
             if list.len() > MAX_POSTINGS {
                 continue;
             }
             for &(j, wj) in list {
-                let j = j as usize;
-                if j == i {
-                    continue;
-                }
-                if cosine[j] == 0.0 {
-                    touched.push(j);
-                }
-                cosine[j] += w * wj;
+                let c = &mut cosine[j as usize];
+                touched[len] = j;
+                // Cosines are sums of positive products: +0.0 until first touched.
+                len += usize::from(c.to_bits() == 0);
+                *c += w * wj;
             }
         }
-        touched
+        &touched[..len]
+    }
+}
+
+/// A document's vector: its `TOP_TERMS` heaviest terms, weighted (1 + ln tf) · idf and
+/// normalised to length 1, sorted by term id. `doc` holds (chunk term number, tf); `global`
+/// maps a chunk term number to (id, idf), `None` for terms outside the vocabulary.
+fn top_terms(doc: &[(u32, f32)], global: &[Option<(u32, f32)>]) -> Vec<(u32, f32)> {
+    let mut v: Vec<(u32, f32)> = doc
+        .iter()
+        .filter_map(|&(t, tf)| {
+            let (id, idf) = global[t as usize]?;
+            (idf > 0.0).then(|| (id, (1.0 + tf.ln()) * idf))
+        })
+        .collect();
+    // The heaviest terms, heaviest first (ids break ties, so the order is total): select
+    // them, then sort only those.
+    let heavier = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if v.len() > TOP_TERMS {
+        v.select_nth_unstable_by(TOP_TERMS - 1, heavier);
+        v.truncate(TOP_TERMS);
+    }
+    v.sort_unstable_by(heavier);
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, w)| *w /= norm);
+    }
+    v.sort_unstable_by_key(|(id, _)| *id);
+    v
+}
+
+/// The terms of a chunk of documents, numbered in the order the chunk met them.
+struct ChunkTerms {
+    /// Chunk term number → term key.
+    keys: Vec<TermKey>,
+    /// Chunk term number → how many of the chunk's documents have the term.
+    df: Vec<u32>,
+    /// Per document: (chunk term number, weighted term frequency), in first-seen order.
+    docs: Vec<Vec<(u32, f32)>>,
+}
+
+impl ChunkTerms {
+    /// Reads title ×3, root-cause summary ×2 and the start of the body ×1 of each document,
+    /// counting into a table by term number (no sorting, no map per document).
+    fn read(chunk: &[Postmortem]) -> ChunkTerms {
+        let mut stems = Stems::default();
+        let mut tf: Vec<f32> = Vec::new();
+        let mut seen: Vec<u32> = Vec::new();
+        let mut df: Vec<u32> = Vec::new();
+        let docs = chunk
+            .iter()
+            .map(|p| {
+                let mut end = p.plain_text.len().min(BODY_BYTES);
+                while !p.plain_text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let fields: [(&str, f32); 3] = [
+                    (p.title.as_str(), 3.0),
+                    (p.record.root_cause.summary.as_deref().unwrap_or(""), 2.0),
+                    (&p.plain_text[..end], 1.0),
+                ];
+                for (text, weight) in fields {
+                    stems.each(text, |t| {
+                        let t = t as usize;
+                        if t >= tf.len() {
+                            tf.resize(t + 1, 0.0);
+                        }
+                        if tf[t] == 0.0 {
+                            seen.push(t as u32);
+                        }
+                        tf[t] += weight;
+                    });
+                }
+                if df.len() < tf.len() {
+                    df.resize(tf.len(), 0);
+                }
+                let doc: Vec<(u32, f32)> = seen
+                    .iter()
+                    .map(|&t| {
+                        df[t as usize] += 1;
+                        (t, std::mem::take(&mut tf[t as usize]))
+                    })
+                    .collect();
+                seen.clear();
+                doc
+            })
+            .collect();
+        df.resize(stems.keys.len(), 0);
+        ChunkTerms {
+            keys: stems.keys,
+            df,
+            docs,
+        }
     }
 }
 
@@ -254,15 +372,23 @@ const STOP_WORDS: &[&str] = &[
     "us", "was", "we", "were", "what", "when", "which", "while", "who", "will", "with", "would",
 ];
 
+/// A word that is no term (a stop word, or nothing the tokeniser keeps).
+const NO_TERM: u32 = u32::MAX;
+
 /// The search tokeniser's terms (`search::tokenize`: split on non-alphanumerics, drop tokens
-/// of 40 bytes or more, lowercase, Snowball stem) minus stop words, with each distinct word
-/// stemmed once per thread: stemming every token of 10,000 documents costs seconds.
+/// of 40 bytes or more, lowercase, Snowball stem) minus stop words, numbered in the order
+/// they are met, with each distinct word stemmed once: stemming every token of 10,000
+/// documents costs seconds.
 struct Stems {
     analyzer: TextAnalyzer,
-    /// Hash of a lowercased word ([`word_hash`]) → its term's key, or `None` for a stop word.
+    /// Hash of a lowercased word ([`lowercase_hash`]) → its term's number, or [`NO_TERM`].
     /// Keyed by hash rather than text so that a known word (nearly every word) costs one
     /// pass over its bytes and one lookup, with no copy.
-    known: HashMap<u64, Option<TermKey>, PassThrough>,
+    known: HashMap<u64, u32, PassThrough>,
+    /// Term key → its number (two words can stem to one term).
+    numbers: HashMap<TermKey, u32, PassThrough>,
+    /// Term number → key.
+    keys: Vec<TermKey>,
     lower: String,
 }
 
@@ -271,77 +397,118 @@ impl Default for Stems {
         Stems {
             analyzer: tokenize::analyzer(),
             known: HashMap::default(),
+            numbers: HashMap::default(),
+            keys: Vec::new(),
             lower: String::new(),
         }
     }
 }
 
+/// What a byte is when splitting words: an ASCII letter or digit, another ASCII byte (a
+/// separator), or part of a non-ASCII character (look at the whole character).
+const ASCII_ALNUM: u8 = 1;
+const NON_ASCII: u8 = 2;
+const BYTE_KIND: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b >= 0x80 {
+            NON_ASCII
+        } else if (b as u8).is_ascii_alphanumeric() {
+            ASCII_ALNUM
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 impl Stems {
-    /// Calls `f` with the key of each term of `text`, in order. This loop is most of the
-    /// cost of similar incidents: ASCII words (most of any English text) are split, lowercased
-    /// and hashed in one pass over their bytes.
-    fn each(&mut self, text: &str, mut f: impl FnMut(TermKey)) {
+    /// Calls `f` with the number of each term of `text`, in order. This loop is most of the
+    /// cost of reading the texts: an ASCII word (most of any English text) is found with
+    /// one table lookup per byte and hashed lowercased eight bytes at a time.
+    fn each(&mut self, text: &str, mut f: impl FnMut(u32)) {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             // Skip to the next word.
-            let (alnum, len) = char_at(text, i);
-            if !alnum {
-                i += len;
-                continue;
+            match BYTE_KIND[usize::from(bytes[i])] {
+                ASCII_ALNUM => {}
+                NON_ASCII => {
+                    let (alnum, len) = char_at(text, i);
+                    if !alnum {
+                        i += len;
+                        continue;
+                    }
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
             }
             let start = i;
             let mut ascii = true;
-            let mut hash = WordHash::default();
             while i < bytes.len() {
-                let b = bytes[i];
-                if b.is_ascii_alphanumeric() {
-                    hash.push(b.to_ascii_lowercase());
-                    i += 1;
-                } else if b.is_ascii() {
-                    break;
-                } else {
-                    let (alnum, len) = char_at(text, i);
-                    if !alnum {
-                        break;
+                match BYTE_KIND[usize::from(bytes[i])] {
+                    ASCII_ALNUM => i += 1,
+                    NON_ASCII => {
+                        let (alnum, len) = char_at(text, i);
+                        if !alnum {
+                            break;
+                        }
+                        ascii = false;
+                        i += len;
                     }
-                    ascii = false;
-                    i += len;
+                    _ => break,
                 }
             }
             let word = &text[start..i];
             if word.len() >= tokenize::MAX_TOKEN_BYTES {
                 continue;
             }
-            self.lower.clear();
             let hash = if ascii {
-                hash.finish()
+                lowercase_hash(bytes, start, i, true)
             } else {
+                self.lower.clear();
                 self.lower.push_str(&word.to_lowercase());
-                word_hash(&self.lower)
+                lowercase_hash(self.lower.as_bytes(), 0, self.lower.len(), false)
             };
-            let key = match self.known.get(&hash) {
-                Some(known) => *known,
-                None => {
-                    if ascii {
-                        self.lower.push_str(word);
-                        self.lower.make_ascii_lowercase();
-                    }
-                    let key = if STOP_WORDS.contains(&self.lower.as_str()) {
-                        None
-                    } else {
-                        tokenize::tokens(&mut self.analyzer, &self.lower)
-                            .first()
-                            .map(|t| term_key(&t.term))
-                    };
-                    self.known.insert(hash, key);
-                    key
-                }
+            let term = match self.known.get(&hash) {
+                Some(&term) => term,
+                None => self.learn(word, ascii, hash),
             };
-            if let Some(key) = key {
-                f(key);
+            if term != NO_TERM {
+                f(term);
             }
         }
+    }
+
+    /// Stems a word met for the first time and remembers its term number under `hash`.
+    /// For a non-ASCII word, `self.lower` already holds it lowercased.
+    fn learn(&mut self, word: &str, ascii: bool, hash: u64) -> u32 {
+        if ascii {
+            self.lower.clear();
+            self.lower.push_str(word);
+            self.lower.make_ascii_lowercase();
+        }
+        let term = if STOP_WORDS.contains(&self.lower.as_str()) {
+            NO_TERM
+        } else {
+            match tokenize::tokens(&mut self.analyzer, &self.lower).first() {
+                None => NO_TERM,
+                Some(t) => {
+                    let key = term_key(&t.term);
+                    let keys = &mut self.keys;
+                    *self.numbers.entry(key).or_insert_with(|| {
+                        keys.push(key);
+                        (keys.len() - 1) as u32
+                    })
+                }
+            }
+        };
+        self.known.insert(hash, term);
+        term
     }
 }
 
@@ -355,33 +522,41 @@ fn char_at(text: &str, i: usize) -> (bool, usize) {
     (c.is_alphanumeric(), c.len_utf8())
 }
 
-/// A fast 64-bit hash of a word's bytes, built byte by byte (FxHash's step, then a final
-/// mix so the low bits a hash table uses depend on every byte). Not for untrusted
-/// adversarial keys: the worst a crafted collision does is merge two words' stems.
-#[derive(Default)]
-struct WordHash(u64);
-
-impl WordHash {
-    fn push(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+/// A fast 64-bit hash of the lowercased word `bytes[start..end]`, eight bytes at a time
+/// (FxHash's step per block, the length, then splitmix64's finaliser so the low bits a hash
+/// table uses depend on every byte). `ascii_word`: the word is ASCII letters and digits,
+/// whose lowercase is the byte with bit 0x20 set (digits have it already), so it is hashed
+/// lowercased without being copied; otherwise the bytes are hashed as they are. Not for
+/// untrusted adversarial keys: the worst a crafted collision does is merge two words' stems.
+#[inline]
+fn lowercase_hash(bytes: &[u8], start: usize, end: usize, ascii_word: bool) -> u64 {
+    let lower = if ascii_word { 0x2020_2020_2020_2020u64 } else { 0 };
+    let mut h = 0u64;
+    let mut at = start;
+    while at < end {
+        let n = (end - at).min(8);
+        // Eight bytes from `at` (past the word's end when it is shorter, masked off below),
+        // or the last few bytes of the text.
+        let block = match bytes.get(at..at + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])),
+            None => {
+                let mut buf = [0u8; 8];
+                buf[..n].copy_from_slice(&bytes[at..at + n]);
+                u64::from_le_bytes(buf)
+            }
+        };
+        // The low `n` bytes (1 ≤ n ≤ 8).
+        let mask = u64::MAX >> (64 - 8 * n);
+        h = (h.rotate_left(5) ^ ((block | lower) & mask)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        at += n;
     }
-
-    fn finish(&self) -> u64 {
-        // splitmix64's finaliser.
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+    let mut z = h ^ (end - start) as u64;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
-fn word_hash(lower: &str) -> u64 {
-    let mut h = WordHash::default();
-    lower.bytes().for_each(|b| h.push(b));
-    h.finish()
-}
-
-/// Hasher for keys that are already hashes (`word_hash`, `TermKey`): passes them through.
+/// Hasher for keys that are already hashes (`lowercase_hash`, `TermKey`): passes them through.
 #[derive(Default, Clone, Copy)]
 struct PassThrough;
 
@@ -422,36 +597,7 @@ fn term_key(term: &str) -> TermKey {
     h.finish()
 }
 
-/// Weighted term frequencies of a postmortem: title ×3, root-cause summary ×2, the start of
-/// the body ×1, sorted by term key.
-fn term_counts(stems: &mut Stems, p: &Postmortem) -> Vec<(TermKey, f32)> {
-    let mut end = p.plain_text.len().min(BODY_BYTES);
-    while !p.plain_text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let fields: [(&str, f32); 3] = [
-        (p.title.as_str(), 3.0),
-        (p.record.root_cause.summary.as_deref().unwrap_or(""), 2.0),
-        (&p.plain_text[..end], 1.0),
-    ];
-    // Every occurrence, then sorted and summed per key: cheaper than a map for a few
-    // hundred words.
-    let mut out: Vec<(TermKey, f32)> = Vec::new();
-    for (text, weight) in fields {
-        stems.each(text, |key| out.push((key, weight)));
-    }
-    out.sort_unstable_by_key(|t| t.0);
-    out.dedup_by(|later, kept| {
-        let same = later.0 == kept.0;
-        if same {
-            kept.1 += later.1;
-        }
-        same
-    });
-    out
-}
-
-fn jaccard(a: &[String], b: &[String]) -> f64 {
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -645,8 +791,10 @@ mod tests {
     #[test]
     fn terms_are_the_search_terms_without_stop_words() {
         let text = "The timeouts were in the Orders database, and it was timing out: Zürich ÉTÉ x";
-        let mut ours = Vec::new();
-        Stems::default().each(text, |key| ours.push(key));
+        let mut stems = Stems::default();
+        let mut numbers = Vec::new();
+        stems.each(text, |t| numbers.push(t));
+        let ours: Vec<TermKey> = numbers.iter().map(|&t| stems.keys[t as usize]).collect();
         let expected = ["timeout", "order", "databas", "time", "out", "zürich", "été", "x"];
         assert_eq!(ours, expected.map(term_key));
         let search: Vec<String> = tokenize::terms(text)
@@ -655,6 +803,66 @@ mod tests {
             .collect();
         assert_eq!(search, expected);
         assert_eq!(ours, search.iter().map(|t| term_key(t)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn words_are_hashed_lowercased_whole() {
+        // Case differs beyond the first eight bytes, at the end of the text (no eight bytes
+        // left to load), and in a non-ASCII word.
+        let mut stems = Stems::default();
+        let mut numbers = Vec::new();
+        stems.each(
+            "replicationlag REPLICATIONLAG ReplicationLaG Über über x X",
+            |t| numbers.push(t),
+        );
+        assert_eq!(numbers[0], numbers[1]);
+        assert_eq!(numbers[0], numbers[2]);
+        assert_eq!(numbers[3], numbers[4]);
+        assert_eq!(numbers[5], numbers[6]);
+        // Words sharing their first eight bytes, or one a prefix of the other, stay apart.
+        let mut numbers = Vec::new();
+        stems.each("replicationlag replicationxyz replicat replicati", |t| {
+            numbers.push(t)
+        });
+        let distinct: std::collections::HashSet<u32> = numbers.iter().copied().collect();
+        assert_eq!(distinct.len(), 4, "{numbers:?}");
+        assert_ne!(
+            lowercase_hash(b"abcdefgh", 0, 8, true),
+            lowercase_hash(b"abcdefgh\0", 0, 9, false)
+        );
+    }
+
+    #[test]
+    fn term_frequencies_and_document_frequencies_of_a_chunk() {
+        let a = written(
+            "a",
+            (2024, 1, 1),
+            None,
+            "Disk full",
+            "The disk filled up; disks fill when logs grow.",
+        );
+        let b = written("b", (2024, 1, 2), None, "Logs", "Logs rotated.");
+        let chunk = ChunkTerms::read(&[a, b]);
+        let number = |term: &str| chunk.keys.iter().position(|k| *k == term_key(term)).unwrap() as u32;
+        let tf = |doc: usize, term: &str| {
+            chunk.docs[doc]
+                .iter()
+                .find(|(t, _)| *t == number(term))
+                .map(|(_, tf)| *tf)
+        };
+        // Title ×3, body ×1; "disk" and "disks" are one term, "filled" and "fill" another.
+        assert_eq!(tf(0, "disk"), Some(3.0 + 2.0));
+        assert_eq!(tf(0, "fill"), Some(2.0));
+        assert_eq!(tf(0, "full"), Some(3.0));
+        assert_eq!(tf(1, "log"), Some(3.0 + 1.0));
+        assert_eq!(tf(1, "disk"), None);
+        assert_eq!(chunk.df[number("log") as usize], 2);
+        assert_eq!(chunk.df[number("disk") as usize], 1);
+        // Each document lists a term once.
+        for doc in &chunk.docs {
+            let distinct: std::collections::HashSet<u32> = doc.iter().map(|(t, _)| *t).collect();
+            assert_eq!(distinct.len(), doc.len());
+        }
     }
 
     #[test]

@@ -418,16 +418,24 @@ where
         "search/index.html",
         render_one(&tera, "search.html", &search)?,
     ))?;
-    pages::archive_pages(
-        archive,
-        &groups,
-        &trends,
-        (&rows, &rows_depth2),
-        &site,
-        &tera,
-        config,
-        &put,
-    )?;
+    // The exports are single-threaded: made alongside the (mostly parallel) archive pages.
+    let (archive_pages, exported) = rayon::join(
+        || {
+            pages::archive_pages(
+                archive,
+                &groups,
+                &trends,
+                (&rows, &rows_depth2),
+                &site,
+                &tera,
+                config,
+                &put,
+            )
+        },
+        || data_exports(archive, config, emit),
+    );
+    archive_pages?;
+    exported?;
     let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
     pages.sort();
     pages.dedup();
@@ -452,7 +460,7 @@ fn base_path(base_url: &str) -> String {
 fn data_exports<E>(
     archive: &Archive,
     config: &Config,
-    emit: &dyn Fn(OutputFile) -> Result<(), E>,
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
     emit(OutputFile::text(
         "archive.json",
@@ -487,17 +495,23 @@ pub fn archive_views_only(
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok::<(), ThemeError>(())
     };
-    pages::archive_pages(
-        archive,
-        &groups,
-        &trends,
-        (&rows, &rows_html),
-        &site,
-        &tera,
-        config,
-        &emit,
-    )?;
-    data_exports(archive, config, &emit)?;
+    let (archive_pages, exported) = rayon::join(
+        || {
+            pages::archive_pages(
+                archive,
+                &groups,
+                &trends,
+                (&rows, &rows_html),
+                &site,
+                &tera,
+                config,
+                &emit,
+            )
+        },
+        || data_exports(archive, config, &emit),
+    );
+    archive_pages?;
+    exported?;
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.push(OutputFile::text(

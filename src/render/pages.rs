@@ -215,46 +215,71 @@ where
         ))?;
     }
 
-    // One page per group, rendered in parallel.
+    // One page per group, rendered in parallel; alongside them the unclassified, trends and
+    // data-quality pages, each a single render (the quality page lists every incident
+    // with a gap) that would otherwise leave the other core idle.
     let all: Vec<(&Dimension, &Group)> = dims
         .iter()
         .flat_map(|(d, list, _)| list.iter().map(move |g| (*d, g)))
         .collect();
-    all.par_iter().try_for_each(|(dim, g)| -> Result<(), E> {
-        let is_cause = dim.dir == "causes";
-        let charts = if is_cause && g.members.len() > 1 {
-            let sub: Vec<&crate::model::Postmortem> =
-                g.members.iter().map(|&i| &archive.postmortems[i]).collect();
-            charts::category_charts(&sub, &Trends::of(&sub), config, tera)?
-        } else {
-            Vec::new()
-        };
-        let view = TermView {
-            common: common(2, dim.dir, format!("{}: {}", dim.noun, g.name)),
-            heading: g.name.clone(),
-            kind: dim.noun.to_string(),
-            kind_url: format!("{}/", dim.dir),
-            stats: group_stats(archive, rows, g),
-            incidents: g
-                .members
-                .iter()
-                .map(|&i| ListedRow { html: &rows_html[i] })
-                .collect(),
-            factors: if is_cause {
-                factor_counts(archive, &g.members)
+    let term_pages = || {
+        all.par_iter().try_for_each(|(dim, g)| -> Result<(), E> {
+            let is_cause = dim.dir == "causes";
+            let charts = if is_cause && g.members.len() > 1 {
+                let sub: Vec<&crate::model::Postmortem> =
+                    g.members.iter().map(|&i| &archive.postmortems[i]).collect();
+                charts::category_charts(&sub, &Trends::of(&sub), config, tera)?
             } else {
                 Vec::new()
-            },
-            charts,
-            reasons: Vec::new(),
-        };
-        let html = render_one(tera, "term.html", &view)?;
-        emit(OutputFile::text(
-            format!("{}/{}/index.html", dim.dir, g.slug),
-            html,
-        ))
-    })?;
+            };
+            let view = TermView {
+                common: common(2, dim.dir, format!("{}: {}", dim.noun, g.name)),
+                heading: g.name.clone(),
+                kind: dim.noun.to_string(),
+                kind_url: format!("{}/", dim.dir),
+                stats: group_stats(archive, rows, g),
+                incidents: g
+                    .members
+                    .iter()
+                    .map(|&i| ListedRow { html: &rows_html[i] })
+                    .collect(),
+                factors: if is_cause {
+                    factor_counts(archive, &g.members)
+                } else {
+                    Vec::new()
+                },
+                charts,
+                reasons: Vec::new(),
+            };
+            let html = render_one(tera, "term.html", &view)?;
+            emit(OutputFile::text(
+                format!("{}/{}/index.html", dim.dir, g.slug),
+                html,
+            ))
+        })
+    };
+    let (terms, single) = rayon::join(term_pages, || {
+        single_pages(archive, groups, trends, rows, tera, config, &common, emit)
+    });
+    terms?;
+    single
+}
 
+/// The unclassified, trends and data-quality pages.
+#[allow(clippy::too_many_arguments)]
+fn single_pages<'a, E>(
+    archive: &'a Archive,
+    groups: &Groups,
+    trends: &Trends,
+    rows: &'a [IncidentRow],
+    tera: &tera::Tera,
+    config: &Config,
+    common: &(dyn Fn(usize, &'static str, String) -> Common<'a> + Sync),
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
+) -> Result<(), E>
+where
+    E: From<ThemeError> + Send,
+{
     // Unclassified.
     let unclassified = Group {
         slug: "unclassified".into(),
