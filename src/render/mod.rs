@@ -418,24 +418,16 @@ where
         "search/index.html",
         render_one(&tera, "search.html", &search)?,
     ))?;
-    // The exports are single-threaded: made alongside the (mostly parallel) archive pages.
-    let (archive_pages, exported) = rayon::join(
-        || {
-            pages::archive_pages(
-                archive,
-                &groups,
-                &trends,
-                (&rows, &rows_depth2),
-                &site,
-                &tera,
-                config,
-                &put,
-            )
-        },
-        || data_exports(archive, config, emit),
-    );
-    archive_pages?;
-    exported?;
+    pages::archive_pages(
+        archive,
+        &groups,
+        &trends,
+        (&rows, &rows_depth2),
+        &site,
+        &tera,
+        config,
+        &put,
+    )?;
     let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
     pages.sort();
     pages.dedup();
@@ -460,7 +452,7 @@ fn base_path(base_url: &str) -> String {
 fn data_exports<E>(
     archive: &Archive,
     config: &Config,
-    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
+    emit: &dyn Fn(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
     emit(OutputFile::text(
         "archive.json",
@@ -495,23 +487,18 @@ pub fn archive_views_only(
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok::<(), ThemeError>(())
     };
-    let (archive_pages, exported) = rayon::join(
-        || {
-            pages::archive_pages(
-                archive,
-                &groups,
-                &trends,
-                (&rows, &rows_html),
-                &site,
-                &tera,
-                config,
-                &emit,
-            )
-        },
-        || data_exports(archive, config, &emit),
-    );
-    archive_pages?;
-    exported?;
+    // As in `render_site_into`: the exports (parallel inside) before the archive pages.
+    data_exports(archive, config, &emit)?;
+    pages::archive_pages(
+        archive,
+        &groups,
+        &trends,
+        (&rows, &rows_html),
+        &site,
+        &tera,
+        config,
+        &emit,
+    )?;
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.push(OutputFile::text(
