@@ -5,9 +5,16 @@
 //   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click
 //        (SITE: a folder, or the address of a running `incidex serve`)
 //   node browser.js measure SITE QUERY...             → per query (cold browser profile):
-//        ms from navigation start (the page's time origin, before its HTML is requested)
-//        until the first results are in the document (`ms`) and until the frame that
-//        paints them has been drawn (`painted`), bytes transferred, requests
+//        the deep link `search/?q=QUERY`: ms from navigation start (the page's time
+//        origin, before its HTML is requested) until the first results are in the document
+//        (`ms`) and until the frame that paints them has been drawn (`painted`), bytes
+//        transferred, requests, and `phases` (navigation and resource timing, see below)
+//   node browser.js measure-typed SITE QUERY...       → per query (cold browser profile):
+//        the query entered into an already-loaded `search/` page: the page is opened, its
+//        load event and whatever it fetches at load are waited for, then the query is put
+//        into the search box with one `input` event (as a paste does); ms from that event
+//        until the first results are in the document (`ms`) and painted (`painted`), bytes
+//        of the whole visit (page load included), requests
 "use strict";
 const http = require("http");
 const fs = require("fs");
@@ -51,6 +58,33 @@ function request(port, method, url, body) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Run in the page after a measured query; times in ms from `arguments[0]` (0: navigation
+// start; for a typed query, the input event). `phases`: the page's navigation timing
+// (request sent, first and last byte of the HTML, DOM interactive, DOMContentLoaded, load,
+// first paint) and, per file fetched, when it was requested and its last byte arrived.
+const PHASES = `
+  var t0 = arguments[0], r = function (x) { return x ? Math.round((x - t0) * 10) / 10 : null; };
+  var mark = function (name) { var m = performance.getEntriesByName(name)[0]; return m ? m.startTime - t0 : null; };
+  var nav = performance.getEntriesByType('navigation')[0], res = performance.getEntriesByType('resource');
+  var paint = {};
+  performance.getEntriesByType('paint').forEach(function (p) { paint[p.name] = r(p.startTime); });
+  return {
+    ms: mark('incidex-search-results'), painted: mark('incidex-search-painted'),
+    browserBytes: nav.encodedBodySize + res.reduce(function (a, x) { return a + x.encodedBodySize; }, 0),
+    results: document.querySelectorAll('#search-results li').length,
+    marks: performance.getEntriesByType('mark').map(function (m) { return m.name + ' ' + r(m.startTime); }),
+    phases: {
+      requestStart: r(nav.requestStart), responseStart: r(nav.responseStart), responseEnd: r(nav.responseEnd),
+      domInteractive: r(nav.domInteractive), dclStart: r(nav.domContentLoadedEventStart),
+      dclEnd: r(nav.domContentLoadedEventEnd), loadEnd: r(nav.loadEventEnd),
+      firstPaint: paint['first-paint'] || null, firstContentfulPaint: paint['first-contentful-paint'] || null,
+      files: res.map(function (x) {
+        return { name: x.name.replace(/^.*?\\/search\\//, '').replace(/^https?:\\/\\/[^\\/]*\\//, '/'), start: r(x.startTime),
+          requestStart: r(x.requestStart), responseStart: r(x.responseStart), end: r(x.responseEnd) };
+      })
+    }
+  };`;
 
 async function main() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
@@ -108,22 +142,36 @@ async function main() {
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
       console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex }));
-    } else if (mode === "measure") {
+    } else if (mode === "measure" || mode === "measure-typed") {
+      const typed = mode === "measure-typed";
       const out = [];
       for (const query of rest) {
         const s = await session();
         served = [];
-        await s.go("/search/?q=" + encodeURIComponent(query));
+        let origin = 0;
+        if (typed) {
+          await s.go("/search/");
+          // Loaded and quiet: the load event has passed and no request is pending.
+          for (let i = 0, seen = -1; i < 100; i++) {
+            const n = await s.js("return document.readyState === 'complete' ? performance.getEntriesByType('resource').length : -1");
+            if (n >= 0 && n === seen) break;
+            seen = n;
+            await sleep(100);
+          }
+          origin = await s.js("var input = document.getElementById('search-q'), e = new Event('input', { bubbles: true }); input.value = arguments[0]; input.dispatchEvent(e); return e.timeStamp;", [query]);
+        } else {
+          await s.go("/search/?q=" + encodeURIComponent(query));
+        }
         await waitDone(s, null);
         for (let i = 0; i < 40 && !(await s.js("return performance.getEntriesByName('incidex-search-painted').length")); i++) await sleep(25);
-        const timing = await s.js("var m = performance.getEntriesByName('incidex-search-results')[0]; var p = performance.getEntriesByName('incidex-search-painted')[0]; var nav = performance.getEntriesByType('navigation')[0]; var res = performance.getEntriesByType('resource'); return { ms: m ? m.startTime : null, painted: p ? p.startTime : null, browserBytes: nav.encodedBodySize + res.reduce(function (a, r) { return a + r.encodedBodySize; }, 0), results: document.querySelectorAll('#search-results li').length, marks: performance.getEntriesByType('mark').map(function (m) { return m.name + ' ' + Math.round(m.startTime); }), dcl: Math.round(nav.domContentLoadedEventEnd), waterfall: res.map(function (r) { return r.name.split('/').slice(-2).join('/') + ' ' + Math.round(r.startTime) + '-' + Math.round(r.responseEnd); }) }");
+        const timing = await s.js(PHASES, [origin]);
         await s.close();
         const bytes = served.reduce((a, r) => a + r[1], 0);
-        out.push({ query, ms: timing.ms, painted: timing.painted, bytes, browserBytes: timing.browserBytes, results: timing.results, requests: served.map((r) => r[0] + " " + r[1]), marks: timing.marks, dcl: timing.dcl, waterfall: timing.waterfall });
+        out.push(Object.assign({ query, mode: typed ? "typed" : "deep link", bytes, requests: served.map((r) => r[0] + " " + r[1]) }, timing));
       }
       console.log(JSON.stringify(out));
     } else {
-      throw new Error("mode: scenario | measure");
+      throw new Error("mode: scenario | measure | measure-typed");
     }
   } finally {
     cleanup();
