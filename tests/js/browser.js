@@ -4,6 +4,9 @@
 //
 //   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click
 //        (SITE: a folder, or the address of a running `incidex serve`)
+//   node browser.js typed SITE QUERY                  → the search page opened without a
+//        query; once loaded, QUERY typed key by key: index files fetched before typing,
+//        the titles shown once the page settles, the URL's query
 //   node browser.js measure SITE QUERY...             → per query (cold browser profile):
 //        the deep link `search/?q=QUERY`: ms from navigation start (the page's time
 //        origin, before its HTML is requested) until the first results are in the document
@@ -112,6 +115,10 @@ async function main() {
       const base = "/session/" + id;
       return {
         go: (url) => request(driverPort, "POST", base + "/url", { url: origin + url }),
+        type: async (css, text) => {
+          const el = await request(driverPort, "POST", base + "/element", { using: "css selector", value: css });
+          return request(driverPort, "POST", base + "/element/" + Object.values(el)[0] + "/value", { text });
+        },
         js: (script, args) => request(driverPort, "POST", base + "/execute/sync", { script, args: args || [] }),
         close: async () => { await request(driverPort, "DELETE", base); fs.rmSync(profile, { recursive: true, force: true }); },
       };
@@ -126,7 +133,35 @@ async function main() {
     };
     const titles = (s) => s.js("return Array.from(document.querySelectorAll('#search-results .result-title')).map(a => a.textContent)");
 
-    if (mode === "scenario") {
+    const quiet = async (s) => {
+      // Loaded and quiet: the load event has passed and no new request for 100 ms.
+      for (let i = 0, seen = -1; i < 100; i++) {
+        const n = await s.js("return document.readyState === 'complete' ? performance.getEntriesByType('resource').length : -1");
+        if (n >= 0 && n === seen) return;
+        seen = n;
+        await sleep(100);
+      }
+    };
+    if (mode === "typed") {
+      const [query] = rest;
+      const s = await session();
+      await s.go("/search/");
+      await quiet(s);
+      const fetchedAtLoad = await s.js("return performance.getEntriesByType('resource').map(function (r) { return r.name.split('/search/')[1] || ''; }).filter(function (n) { return n.indexOf('index/') === 0; })");
+      await s.type("#search-q", query);
+      // Settled: the URL holds the whole query and the last search has been shown a while.
+      let last = null;
+      for (let i = 0, stable = 0; i < 200 && stable < 6; i++) {
+        const now = await s.js("return new URLSearchParams(location.search).get('q') + ' ' + document.documentElement.getAttribute('data-search-done')");
+        stable = now === last && now.indexOf(query + " ") === 0 && !/ null$/.test(now) ? stable + 1 : 0;
+        last = now;
+        await sleep(50);
+      }
+      const shown = await titles(s);
+      const url = await s.js("return location.search");
+      await s.close();
+      console.log(JSON.stringify({ fetchedAtLoad, titles: shown, url }));
+    } else if (mode === "scenario") {
       const [query, facet, value] = rest;
       const s = await session();
       await s.go("/search/?q=" + encodeURIComponent(query));
@@ -151,13 +186,7 @@ async function main() {
         let origin = 0;
         if (typed) {
           await s.go("/search/");
-          // Loaded and quiet: the load event has passed and no request is pending.
-          for (let i = 0, seen = -1; i < 100; i++) {
-            const n = await s.js("return document.readyState === 'complete' ? performance.getEntriesByType('resource').length : -1");
-            if (n >= 0 && n === seen) break;
-            seen = n;
-            await sleep(100);
-          }
+          await quiet(s);
           origin = await s.js("var input = document.getElementById('search-q'), e = new Event('input', { bubbles: true }); input.value = arguments[0]; input.dispatchEvent(e); return e.timeStamp;", [query]);
         } else {
           await s.go("/search/?q=" + encodeURIComponent(query));
@@ -171,7 +200,7 @@ async function main() {
       }
       console.log(JSON.stringify(out));
     } else {
-      throw new Error("mode: scenario | measure | measure-typed");
+      throw new Error("mode: scenario | typed | measure | measure-typed");
     }
   } finally {
     cleanup();
