@@ -503,7 +503,7 @@
     self.search = function (opts) {
       // The manifest first: every query needs it, and asking for it costs no tokenising
       // (whose first run, cold, is most of the time before a deep link's first request).
-      var manifest = self.manifest();
+      var manifestAsked = self.manifest();
       var clauses = parseQuery(opts.q || "");
       // Common words keep their postings in their own file: ask for it now, in parallel
       // with the shard, rather than after reading the shard. A 404 means "inline".
@@ -511,7 +511,7 @@
         if (c.word && c.word.length >= 3) json("p/" + hex(c.word) + ".json.gz").catch(function () {});
       });
       var needSort = opts.sort === "duration" || opts.sort === "impact";
-      return Promise.all([manifest, needSort ? self.sortColumns() : null,
+      return Promise.all([manifestAsked, needSort ? self.sortColumns() : null,
         Promise.all(clauses.map(self.resolve))]).then(function (r) {
         var manifest = r[0], sortCols = r[1], resolved = r[2];
         if (!clauses.length || resolved.some(function (x) { return !x.terms.length; })) {
