@@ -26,6 +26,9 @@ const path = require("path");
 const { spawn } = require("child_process");
 
 const [mode, site, ...rest] = process.argv.slice(2);
+// INCIDEX_TRACE=DIR: `measure` also writes Chromium's trace of each query to DIR/N.json
+// (bench/search_trace.js reads it).
+const TRACE = process.env.INCIDEX_TRACE;
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
 
 let served = [];
@@ -109,7 +112,9 @@ async function main() {
         capabilities: { alwaysMatch: { browserName: "chrome", "goog:chromeOptions": {
           binary: process.env.CHROMIUM || "/usr/bin/chromium",
           args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync", "--user-data-dir=" + profile, "--disable-dev-shm-usage"] } } },
+            "--no-first-run", "--disable-sync", "--user-data-dir=" + profile, "--disable-dev-shm-usage"],
+          ...(TRACE ? { perfLoggingPrefs: { traceCategories: "devtools.timeline,blink.user_timing,loading,v8.execute" } } : {}) },
+          ...(TRACE ? { "goog:loggingPrefs": { performance: "ALL" } } : {}) } },
       });
       const id = s.sessionId;
       const base = "/session/" + id;
@@ -120,6 +125,9 @@ async function main() {
           return request(driverPort, "POST", base + "/element/" + Object.values(el)[0] + "/value", { text });
         },
         js: (script, args) => request(driverPort, "POST", base + "/execute/sync", { script, args: args || [] }),
+        // The trace events Chromium recorded (INCIDEX_TRACE only).
+        trace: async () => (await request(driverPort, "POST", base + "/se/log", { type: "performance" }))
+          .map((e) => JSON.parse(e.message).message).filter((m) => m.method === "Tracing.dataCollected").map((m) => m.params),
         close: async () => { await request(driverPort, "DELETE", base); fs.rmSync(profile, { recursive: true, force: true }); },
       };
     };
@@ -194,6 +202,10 @@ async function main() {
         await waitDone(s, null);
         for (let i = 0; i < 40 && !(await s.js("return performance.getEntriesByName('incidex-search-painted').length")); i++) await sleep(25);
         const timing = await s.js(PHASES, [origin]);
+        if (TRACE) {
+          await sleep(300);
+          fs.writeFileSync(path.join(TRACE, out.length + ".json"), JSON.stringify(await s.trace()));
+        }
         await s.close();
         const bytes = served.reduce((a, r) => a + r[1], 0);
         out.push(Object.assign({ query, mode: typed ? "typed" : "deep link", bytes, requests: served.map((r) => r[0] + " " + r[1]) }, timing));
