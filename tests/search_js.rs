@@ -297,7 +297,10 @@ fn highlights_mark_every_word_whose_stem_is_searched() {
             cases.push((text, t.term, [at, end]));
         }
     }
-    let request: Vec<Value> = cases.iter().map(|(text, term, _)| json!([text, [term]])).collect();
+    let request: Vec<Value> = cases
+        .iter()
+        .map(|(text, term, _)| json!([text, [term]]))
+        .collect();
     let Some(js) = node(&json!({"op": "highlight", "cases": request})) else {
         return;
     };
@@ -308,7 +311,12 @@ fn highlights_mark_every_word_whose_stem_is_searched() {
         .map(|((text, term, _), marks)| format!("{text:?} for {term:?}: {marks}"))
         .collect();
     assert!(cases.len() > 5000, "{} cases", cases.len());
-    assert!(missed.is_empty(), "{} missed:\n{}", missed.len(), missed.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "{} missed:\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
 }
 
 #[test]
