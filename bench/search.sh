@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Search budgets of issue 5, measured on a generated archive (default 10,000 postmortems):
 #  1. `incidex search` engine latency per query (index opened once, as search/serve do);
-#  2. static search: bytes a first query transfers (HTML + CSS + JS + index files) and the
-#     time from navigation start until results are in the page / painted, in headless
-#     Chromium with a cold profile per query (tests/js/browser.js `measure`);
+#  2. static search in headless Chromium, a cold profile per query, two measures:
+#     - deep link: `search/?q=…` opened; time from navigation start until results are in
+#       the page / painted, and where that time went (tests/js/browser.js `measure`);
+#     - typed: the query entered (one input event) into an already-loaded search page;
+#       time from the input event until results are in the page / painted
+#       (tests/js/browser.js `measure-typed`);
+#     and the bytes a first query transfers (HTML + CSS + JS + index files);
 #  3. the static index's share of the site's size.
 # Usage: bench/search.sh [N] ; needs node, chromium and chromedriver for part 2.
 set -euo pipefail
@@ -30,9 +34,14 @@ echo "== incidex search end to end (process start, freshness check, query, print
 for i in 1 2 3; do /usr/bin/time -f "%e s" "$TARGET/release/incidex" search --content content --output public --limit 10 connection pool > /dev/null; done
 echo
 if command -v node >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
-  echo "== static search, first query in headless Chromium (cold profile each); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  node "$ROOT/tests/js/browser.js" measure public "dns" "certificate expired" "connection pool" "502 after deploy" "disk full" "rollback" "memory leak" "bgp" > browser.json
+  QUERIES=("dns" "certificate expired" "connection pool" "502 after deploy" "disk full" "rollback" "memory leak" "bgp")
+  echo "== static search, deep link search/?q=… in headless Chromium (cold profile each); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  node "$ROOT/tests/js/browser.js" measure public "${QUERIES[@]}" > browser.json
   node "$ROOT/bench/search_summary.js" "$WORK/browser.json"
+  echo
+  echo "== static search, query typed into the loaded search page (cold profile each); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  node "$ROOT/tests/js/browser.js" measure-typed public "${QUERIES[@]}" > browser-typed.json
+  node "$ROOT/bench/search_summary.js" "$WORK/browser-typed.json"
 else
   echo "(static search timing skipped: needs node, chromium and chromedriver)"
 fi

@@ -85,6 +85,43 @@ fn search_page_shows_results_and_facets_narrow_them() {
     );
 }
 
+/// Typed key by key into the loaded page (each key may start a query while the previous
+/// one runs), the page settles on the whole query's results, the same as its deep link; the
+/// page fetched the manifest, and no other index file, at load.
+#[test]
+fn typing_into_the_loaded_page_shows_the_whole_querys_results() {
+    if !browser_ready() {
+        return;
+    }
+    let b = build_fixture();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/browser.js");
+    let out = Command::new("node")
+        .args([script, "typed"])
+        .arg(&b.public)
+        .arg("dns checkout")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let typed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let linked = scenario(&b.public, "dns checkout", "service", "none");
+    assert_eq!(
+        strings(&typed["fetchedAtLoad"]),
+        ["index/manifest.json.gz"],
+        "{typed}"
+    );
+    assert_eq!(
+        strings(&typed["titles"]),
+        ["DNS resolution failures for checkout"],
+        "{typed}"
+    );
+    assert_eq!(typed["titles"], linked["before"], "typed {typed} linked {linked}");
+    assert_eq!(typed["url"], "?q=dns+checkout", "{typed}");
+}
+
 #[test]
 fn hostile_titles_render_as_text() {
     if !browser_ready() {

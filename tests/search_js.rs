@@ -283,6 +283,42 @@ fn tokens_agree_with_javascript() {
     );
 }
 
+/// search.js marks a word in a snippet when its stem is a searched term; it skips stemming
+/// words that cannot stem to one (see `highlight`), which must never skip a real match.
+#[test]
+fn highlights_mark_every_word_whose_stem_is_searched() {
+    let mut analyzer = tokenize::analyzer();
+    let mut cases = Vec::new();
+    for word in word_list() {
+        for t in tokenize::tokens(&mut analyzer, &word) {
+            let text = format!("an {} here", &word[t.from..t.to]);
+            let at = utf16_at(&text, 3);
+            let end = at + word[t.from..t.to].encode_utf16().count();
+            cases.push((text, t.term, [at, end]));
+        }
+    }
+    let request: Vec<Value> = cases
+        .iter()
+        .map(|(text, term, _)| json!([text, [term]]))
+        .collect();
+    let Some(js) = node(&json!({"op": "highlight", "cases": request})) else {
+        return;
+    };
+    let missed: Vec<String> = cases
+        .iter()
+        .zip(js.as_array().unwrap())
+        .filter(|((_, _, range), marks)| !marks.as_array().unwrap().contains(&json!(range)))
+        .map(|((text, term, _), marks)| format!("{text:?} for {term:?}: {marks}"))
+        .collect();
+    assert!(cases.len() > 5000, "{} cases", cases.len());
+    assert!(
+        missed.is_empty(),
+        "{} missed:\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
+}
+
 #[test]
 fn static_index_ranks_like_the_cli() {
     let b = build_fixture();

@@ -4,10 +4,20 @@
 //
 //   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click
 //        (SITE: a folder, or the address of a running `incidex serve`)
+//   node browser.js typed SITE QUERY                  → the search page opened without a
+//        query; once loaded, QUERY typed key by key: index files fetched before typing,
+//        the titles shown once the page settles, the URL's query
 //   node browser.js measure SITE QUERY...             → per query (cold browser profile):
-//        ms from navigation start (the page's time origin, before its HTML is requested)
-//        until the first results are in the document (`ms`) and until the frame that
-//        paints them has been drawn (`painted`), bytes transferred, requests
+//        the deep link `search/?q=QUERY`: ms from navigation start (the page's time
+//        origin, before its HTML is requested) until the first results are in the document
+//        (`ms`) and until the frame that paints them has been drawn (`painted`), bytes
+//        transferred, requests, and `phases` (navigation and resource timing, see below)
+//   node browser.js measure-typed SITE QUERY...       → per query (cold browser profile):
+//        the query entered into an already-loaded `search/` page: the page is opened, its
+//        load event and whatever it fetches at load are waited for, then the query is put
+//        into the search box with one `input` event (as a paste does); ms from that event
+//        until the first results are in the document (`ms`) and painted (`painted`), bytes
+//        of the whole visit (page load included), requests
 "use strict";
 const http = require("http");
 const fs = require("fs");
@@ -16,6 +26,9 @@ const path = require("path");
 const { spawn } = require("child_process");
 
 const [mode, site, ...rest] = process.argv.slice(2);
+// INCIDEX_TRACE=DIR: `measure` also writes Chromium's trace of each query to DIR/N.json
+// (bench/search_trace.js reads it).
+const TRACE = process.env.INCIDEX_TRACE;
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
 
 let served = [];
@@ -52,6 +65,33 @@ function request(port, method, url, body) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Run in the page after a measured query; times in ms from `arguments[0]` (0: navigation
+// start; for a typed query, the input event). `phases`: the page's navigation timing
+// (request sent, first and last byte of the HTML, DOM interactive, DOMContentLoaded, load,
+// first paint) and, per file fetched, when it was requested and its last byte arrived.
+const PHASES = `
+  var t0 = arguments[0], r = function (x) { return x ? Math.round((x - t0) * 10) / 10 : null; };
+  var mark = function (name) { var m = performance.getEntriesByName(name)[0]; return m ? m.startTime - t0 : null; };
+  var nav = performance.getEntriesByType('navigation')[0], res = performance.getEntriesByType('resource');
+  var paint = {};
+  performance.getEntriesByType('paint').forEach(function (p) { paint[p.name] = r(p.startTime); });
+  return {
+    ms: mark('incidex-search-results'), painted: mark('incidex-search-painted'),
+    browserBytes: nav.encodedBodySize + res.reduce(function (a, x) { return a + x.encodedBodySize; }, 0),
+    results: document.querySelectorAll('#search-results li').length,
+    marks: performance.getEntriesByType('mark').map(function (m) { return m.name + ' ' + r(m.startTime); }),
+    phases: {
+      requestStart: r(nav.requestStart), responseStart: r(nav.responseStart), responseEnd: r(nav.responseEnd),
+      domInteractive: r(nav.domInteractive), dclStart: r(nav.domContentLoadedEventStart),
+      dclEnd: r(nav.domContentLoadedEventEnd), loadEnd: r(nav.loadEventEnd),
+      firstPaint: paint['first-paint'] || null, firstContentfulPaint: paint['first-contentful-paint'] || null,
+      files: res.map(function (x) {
+        return { name: x.name.replace(/^.*?\\/search\\//, '').replace(/^https?:\\/\\/[^\\/]*\\//, '/'), start: r(x.startTime),
+          requestStart: r(x.requestStart), responseStart: r(x.responseStart), end: r(x.responseEnd) };
+      })
+    }
+  };`;
+
 async function main() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const sitePort = server.address().port;
@@ -72,13 +112,22 @@ async function main() {
         capabilities: { alwaysMatch: { browserName: "chrome", "goog:chromeOptions": {
           binary: process.env.CHROMIUM || "/usr/bin/chromium",
           args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync", "--user-data-dir=" + profile, "--disable-dev-shm-usage"] } } },
+            "--no-first-run", "--disable-sync", "--user-data-dir=" + profile, "--disable-dev-shm-usage"],
+          ...(TRACE ? { perfLoggingPrefs: { traceCategories: "devtools.timeline,blink.user_timing,loading,v8.execute" } } : {}) },
+          ...(TRACE ? { "goog:loggingPrefs": { performance: "ALL" } } : {}) } },
       });
       const id = s.sessionId;
       const base = "/session/" + id;
       return {
         go: (url) => request(driverPort, "POST", base + "/url", { url: origin + url }),
+        type: async (css, text) => {
+          const el = await request(driverPort, "POST", base + "/element", { using: "css selector", value: css });
+          return request(driverPort, "POST", base + "/element/" + Object.values(el)[0] + "/value", { text });
+        },
         js: (script, args) => request(driverPort, "POST", base + "/execute/sync", { script, args: args || [] }),
+        // The trace events Chromium recorded (INCIDEX_TRACE only).
+        trace: async () => (await request(driverPort, "POST", base + "/se/log", { type: "performance" }))
+          .map((e) => JSON.parse(e.message).message).filter((m) => m.method === "Tracing.dataCollected").map((m) => m.params),
         close: async () => { await request(driverPort, "DELETE", base); fs.rmSync(profile, { recursive: true, force: true }); },
       };
     };
@@ -92,7 +141,35 @@ async function main() {
     };
     const titles = (s) => s.js("return Array.from(document.querySelectorAll('#search-results .result-title')).map(a => a.textContent)");
 
-    if (mode === "scenario") {
+    const quiet = async (s) => {
+      // Loaded and quiet: the load event has passed and no new request for 100 ms.
+      for (let i = 0, seen = -1; i < 100; i++) {
+        const n = await s.js("return document.readyState === 'complete' ? performance.getEntriesByType('resource').length : -1");
+        if (n >= 0 && n === seen) return;
+        seen = n;
+        await sleep(100);
+      }
+    };
+    if (mode === "typed") {
+      const [query] = rest;
+      const s = await session();
+      await s.go("/search/");
+      await quiet(s);
+      const fetchedAtLoad = await s.js("return performance.getEntriesByType('resource').map(function (r) { return r.name.split('/search/')[1] || ''; }).filter(function (n) { return n.indexOf('index/') === 0; })");
+      await s.type("#search-q", query);
+      // Settled: the URL holds the whole query and the last search has been shown a while.
+      let last = null;
+      for (let i = 0, stable = 0; i < 200 && stable < 6; i++) {
+        const now = await s.js("return new URLSearchParams(location.search).get('q') + ' ' + document.documentElement.getAttribute('data-search-done')");
+        stable = now === last && now.indexOf(query + " ") === 0 && !/ null$/.test(now) ? stable + 1 : 0;
+        last = now;
+        await sleep(50);
+      }
+      const shown = await titles(s);
+      const url = await s.js("return location.search");
+      await s.close();
+      console.log(JSON.stringify({ fetchedAtLoad, titles: shown, url }));
+    } else if (mode === "scenario") {
       const [query, facet, value] = rest;
       const s = await session();
       await s.go("/search/?q=" + encodeURIComponent(query));
@@ -108,22 +185,34 @@ async function main() {
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
       console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex }));
-    } else if (mode === "measure") {
+    } else if (mode === "measure" || mode === "measure-typed") {
+      const typed = mode === "measure-typed";
       const out = [];
       for (const query of rest) {
         const s = await session();
         served = [];
-        await s.go("/search/?q=" + encodeURIComponent(query));
+        let origin = 0;
+        if (typed) {
+          await s.go("/search/");
+          await quiet(s);
+          origin = await s.js("var input = document.getElementById('search-q'), e = new Event('input', { bubbles: true }); input.value = arguments[0]; input.dispatchEvent(e); return e.timeStamp;", [query]);
+        } else {
+          await s.go("/search/?q=" + encodeURIComponent(query));
+        }
         await waitDone(s, null);
         for (let i = 0; i < 40 && !(await s.js("return performance.getEntriesByName('incidex-search-painted').length")); i++) await sleep(25);
-        const timing = await s.js("var m = performance.getEntriesByName('incidex-search-results')[0]; var p = performance.getEntriesByName('incidex-search-painted')[0]; var nav = performance.getEntriesByType('navigation')[0]; var res = performance.getEntriesByType('resource'); return { ms: m ? m.startTime : null, painted: p ? p.startTime : null, browserBytes: nav.encodedBodySize + res.reduce(function (a, r) { return a + r.encodedBodySize; }, 0), results: document.querySelectorAll('#search-results li').length, marks: performance.getEntriesByType('mark').map(function (m) { return m.name + ' ' + Math.round(m.startTime); }), dcl: Math.round(nav.domContentLoadedEventEnd), waterfall: res.map(function (r) { return r.name.split('/').slice(-2).join('/') + ' ' + Math.round(r.startTime) + '-' + Math.round(r.responseEnd); }) }");
+        const timing = await s.js(PHASES, [origin]);
+        if (TRACE) {
+          await sleep(300);
+          fs.writeFileSync(path.join(TRACE, out.length + ".json"), JSON.stringify(await s.trace()));
+        }
         await s.close();
         const bytes = served.reduce((a, r) => a + r[1], 0);
-        out.push({ query, ms: timing.ms, painted: timing.painted, bytes, browserBytes: timing.browserBytes, results: timing.results, requests: served.map((r) => r[0] + " " + r[1]), marks: timing.marks, dcl: timing.dcl, waterfall: timing.waterfall });
+        out.push(Object.assign({ query, mode: typed ? "typed" : "deep link", bytes, requests: served.map((r) => r[0] + " " + r[1]) }, timing));
       }
       console.log(JSON.stringify(out));
     } else {
-      throw new Error("mode: scenario | measure");
+      throw new Error("mode: scenario | typed | measure | measure-typed");
     }
   } finally {
     cleanup();

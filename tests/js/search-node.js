@@ -2,6 +2,7 @@
 // reads a JSON request on stdin, prints a JSON answer on stdout.
 //   {"op": "tokens", "texts": [...]}                       → [[{term, from, to}], ...]
 //   {"op": "search", "index": DIR, "queries": [{q, filters, sort, limit}]} → [results, ...]
+//   {"op": "highlight", "cases": [[text, [term, ...]], ...]}   → [[[from, to], ...], ...]
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -14,6 +15,8 @@ process.stdin.on("end", async () => {
   const req = JSON.parse(input);
   if (req.op === "tokens") {
     process.stdout.write(JSON.stringify(req.texts.map((t) => search.tokens(t))));
+  } else if (req.op === "highlight") {
+    process.stdout.write(JSON.stringify(req.cases.map((c) => search.highlight(c[0], c[1]))));
   } else if (req.op === "search") {
     const fetched = [];
     const engine = search.Engine((p) => {

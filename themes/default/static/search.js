@@ -414,7 +414,9 @@
         cache[path] = load(path).then(function (buf) {
           var bytes = new Uint8Array(buf);
           if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-            var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+            // A Response's body, not a Blob's stream: a Blob's bytes go to the browser
+            // process and are read back from there, a round trip between processes.
+            var stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
             return new Response(stream).text().then(JSON.parse);
           }
           return JSON.parse(new TextDecoder().decode(bytes));
@@ -499,6 +501,9 @@
 
     // opts: {q, filters: {category, service, severity, year}, sort, limit}
     self.search = function (opts) {
+      // The manifest first: every query needs it, and asking for it costs no tokenising
+      // (whose first run, cold, is most of the time before a deep link's first request).
+      var manifestAsked = self.manifest();
       var clauses = parseQuery(opts.q || "");
       // Common words keep their postings in their own file: ask for it now, in parallel
       // with the shard, rather than after reading the shard. A 404 means "inline".
@@ -506,7 +511,7 @@
         if (c.word && c.word.length >= 3) json("p/" + hex(c.word) + ".json.gz").catch(function () {});
       });
       var needSort = opts.sort === "duration" || opts.sort === "impact";
-      return Promise.all([self.manifest(), needSort ? self.sortColumns() : null,
+      return Promise.all([manifestAsked, needSort ? self.sortColumns() : null,
         Promise.all(clauses.map(self.resolve))]).then(function (r) {
         var manifest = r[0], sortCols = r[1], resolved = r[2];
         if (!clauses.length || resolved.some(function (x) { return !x.terms.length; })) {
@@ -610,13 +615,22 @@
   }
 
   // Ranges [from, to) (UTF-16) of the tokens of text whose term is one of terms.
-  // Stemming keeps a word's first character, so only words starting like a term are stemmed.
+  // Stemming rewrites only suffixes, and keeps a word's first two characters but for
+  // "dying" → "die" ("ying" after one consonant becomes "ie"); a word of fewer than three
+  // is kept whole. So only words that start with a term's shard key (its first two
+  // characters, or its one), or with its first character then "y", are stemmed: stemming
+  // is most of the work of a page of snippets.
+  function mayStemTo(word, key) {
+    var w = Array.from(word.slice(0, 4)), k = Array.from(key);
+    return w[0] === k[0] && (k.length < 2 || w[1] === k[1] || w[1] === "y");
+  }
   function highlight(text, terms) {
-    var firsts = terms.map(function (t) { return String.fromCodePoint(t.codePointAt(0)); });
+    var keys = terms.map(shardKey);
     var re = /[\p{Alphabetic}\p{N}]+/gu, out = [], m;
     while ((m = re.exec(text))) {
-      var w = lower(m[0]);
-      if (firsts.indexOf(String.fromCodePoint(w.codePointAt(0))) < 0 || utf8Length(m[0]) >= MAX_TOKEN_BYTES) continue;
+      var w = lower(m[0]), i;
+      for (i = 0; i < keys.length; i++) if (mayStemTo(w, keys[i])) break;
+      if (i === keys.length || utf8Length(m[0]) >= MAX_TOKEN_BYTES) continue;
       if (terms.indexOf(stem(w)) >= 0) out.push([m.index, m.index + m[0].length]);
     }
     return out;
@@ -857,10 +871,21 @@
     // A page that announces the API only in its body (not incidex serve) still uses it.
     apiMeta = apiMeta || document.querySelector('meta[name="incidex-search-api"]');
 
-    var timer;
+    // Results as you type: a keystroke starts its query at once when none is running;
+    // while one runs, only the latest text waits for it, so at most one typed query is in
+    // flight and a fast typist's intermediate words are skipped rather than fetched.
+    var typing = null, typedAgain = false;
+    function typed() {
+      typedAgain = false;
+      typing = update(false).then(function () {
+        typing = null;
+        if (typedAgain) typed();
+      });
+    }
     input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { state.q = input.value; state.limit = PAGE; update(false); }, 60);
+      state.q = input.value;
+      state.limit = PAGE;
+      if (typing) typedAgain = true; else typed();
     });
     sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; state.limit = PAGE; update(true); });
     form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; state.limit = PAGE; update(true); });
@@ -880,5 +905,8 @@
     });
     fromUrl();
     update(false);
+    // Opened without a query: fetch the manifest now (every query needs it, and it is the
+    // largest file one fetches), so the first query typed waits only for its own words.
+    if (!apiMeta && state.q.trim() === "") engine.manifest().catch(function () {});
   }
 })(typeof window !== "undefined" ? window : globalThis);
