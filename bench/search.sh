@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Search budgets of issue 5, measured on a generated archive (default 10,000 postmortems):
 #  1. `incidex search` engine latency per query (index opened once, as search/serve do);
-#  2. static search in headless Chromium, a cold profile per query, two measures:
-#     - deep link: `search/?q=…` opened; time from navigation start until results are in
-#       the page / painted, and where that time went (tests/js/browser.js `measure`);
-#     - typed: the query entered (one input event) into an already-loaded search page;
+#  2. static search in headless Chromium, three measures:
+#     - deep link, cold profile per query: `search/?q=…` opened in a just-started browser
+#       with a new profile; time from navigation start until results are in the page /
+#       painted, and where that time went (tests/js/browser.js `measure`);
+#     - deep link, warm browser: the same in one already-running browser, about:blank
+#       before each query; nothing is cached (the server sends no-store), so each query is
+#       a reader's first visit (tests/js/browser.js `measure-warm`);
+#     - typed, cold profile per query: the query entered (one input event) into an
+#       already-loaded search page;
 #       time from the input event until results are in the page / painted
 #       (tests/js/browser.js `measure-typed`);
 #     and the bytes a first query transfers (HTML + CSS + JS + index files);
@@ -38,6 +43,10 @@ if command -v node >/dev/null && command -v chromium >/dev/null && command -v ch
   echo "== static search, deep link search/?q=… in headless Chromium (cold profile each); load: $(cut -d' ' -f1-3 /proc/loadavg)"
   node "$ROOT/tests/js/browser.js" measure public "${QUERIES[@]}" > browser.json
   node "$ROOT/bench/search_summary.js" "$WORK/browser.json"
+  echo
+  echo "== static search, deep link in an already-running headless Chromium (nothing cached); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  node "$ROOT/tests/js/browser.js" measure-warm public "${QUERIES[@]}" > browser-warm.json
+  node "$ROOT/bench/search_summary.js" "$WORK/browser-warm.json"
   echo
   echo "== static search, query typed into the loaded search page (cold profile each); load: $(cut -d' ' -f1-3 /proc/loadavg)"
   node "$ROOT/tests/js/browser.js" measure-typed public "${QUERIES[@]}" > browser-typed.json

@@ -12,6 +12,11 @@
 //        origin, before its HTML is requested) until the first results are in the document
 //        (`ms`) and until the frame that paints them has been drawn (`painted`), bytes
 //        transferred, requests, and `phases` (navigation and resource timing, see below)
+//   node browser.js measure-warm SITE QUERY...        → as `measure`, but one browser for
+//        all queries, as a reader's already-running browser: started, then for each query
+//        about:blank and the deep link. The server sends `no-store`, so every visit fetches
+//        the page, stylesheets, script and index again: a first visit, minus the cost of
+//        creating a new browser profile that `measure` pays each time
 //   node browser.js measure-typed SITE QUERY...       → per query (cold browser profile):
 //        the query entered into an already-loaded `search/` page: the page is opened, its
 //        load event and whatever it fetches at load are waited for, then the query is put
@@ -120,6 +125,7 @@ async function main() {
       const base = "/session/" + id;
       return {
         go: (url) => request(driverPort, "POST", base + "/url", { url: origin + url }),
+        blank: () => request(driverPort, "POST", base + "/url", { url: "about:blank" }),
         type: async (css, text) => {
           const el = await request(driverPort, "POST", base + "/element", { using: "css selector", value: css });
           return request(driverPort, "POST", base + "/element/" + Object.values(el)[0] + "/value", { text });
@@ -185,11 +191,14 @@ async function main() {
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
       console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex }));
-    } else if (mode === "measure" || mode === "measure-typed") {
+    } else if (mode === "measure" || mode === "measure-typed" || mode === "measure-warm") {
       const typed = mode === "measure-typed";
+      const warm = mode === "measure-warm" ? await session() : null;
+      if (warm) await warm.blank();
       const out = [];
       for (const query of rest) {
-        const s = await session();
+        const s = warm || (await session());
+        if (warm) await s.blank();
         served = [];
         let origin = 0;
         if (typed) {
@@ -206,13 +215,14 @@ async function main() {
           await sleep(300);
           fs.writeFileSync(path.join(TRACE, out.length + ".json"), JSON.stringify(await s.trace()));
         }
-        await s.close();
+        if (!warm) await s.close();
         const bytes = served.reduce((a, r) => a + r[1], 0);
-        out.push(Object.assign({ query, mode: typed ? "typed" : "deep link", bytes, requests: served.map((r) => r[0] + " " + r[1]) }, timing));
+        out.push(Object.assign({ query, mode: typed ? "typed" : warm ? "deep link, warm browser" : "deep link", bytes, requests: served.map((r) => r[0] + " " + r[1]) }, timing));
       }
+      if (warm) await warm.close();
       console.log(JSON.stringify(out));
     } else {
-      throw new Error("mode: scenario | typed | measure | measure-typed");
+      throw new Error("mode: scenario | typed | measure | measure-warm | measure-typed");
     }
   } finally {
     cleanup();
