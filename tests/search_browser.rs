@@ -20,13 +20,13 @@ fn browser_ready() -> bool {
     true
 }
 
-/// `site`: the built site's folder, or the address of a running server.
-fn scenario(site: impl AsRef<std::ffi::OsStr>, query: &str, facet: &str, value: &str) -> Value {
+/// One run of `tests/js/browser.js MODE SITE ARGS…`, its JSON output.
+fn browser(mode: &str, site: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/browser.js");
     let out = Command::new("node")
-        .args([script, "scenario"])
+        .args([script, mode])
         .arg(site)
-        .args([query, facet, value])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -35,6 +35,11 @@ fn scenario(site: impl AsRef<std::ffi::OsStr>, query: &str, facet: &str, value: 
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `site`: the built site's folder, or the address of a running server.
+fn scenario(site: impl AsRef<std::ffi::OsStr>, query: &str, facet: &str, value: &str) -> Value {
+    browser("scenario", site, &[query, facet, value])
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -94,19 +99,7 @@ fn typing_into_the_loaded_page_shows_the_whole_querys_results() {
         return;
     }
     let b = build_fixture();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/browser.js");
-    let out = Command::new("node")
-        .args([script, "typed"])
-        .arg(&b.public)
-        .arg("dns checkout")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "browser run failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let typed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let typed = browser("typed", &b.public, &["dns checkout"]);
     let linked = scenario(&b.public, "dns checkout", "service", "none");
     assert_eq!(
         strings(&typed["fetchedAtLoad"]),
