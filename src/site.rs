@@ -56,12 +56,22 @@ pub const FILES_DIR: &str = "files";
 
 /// Read, parse and extract every postmortem under `content`.
 pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError> {
-    load_stamped(content, opts).map(|(loaded, _)| loaded)
+    load_inner(content, opts, false).map(|(loaded, _)| loaded)
 }
 
 /// [`load`], and the [`stamp::inputs_hash`] of what it read, made from the bytes it parsed
 /// (`None` if a file could not be read). A cold build then reads each file only once.
 fn load_stamped(content: &Path, opts: &LoadOptions<'_>) -> Result<(Loaded, Option<String>), BuildError> {
+    load_inner(content, opts, true)
+}
+
+/// [`load`], hashing the inputs only when `hash_inputs` is set (`check`, `search` and `serve`
+/// have no use for the hash).
+fn load_inner(
+    content: &Path,
+    opts: &LoadOptions<'_>,
+    hash_inputs: bool,
+) -> Result<(Loaded, Option<String>), BuildError> {
     let found = discover::discover(content)?;
     let cx = Context {
         config: opts.config,
@@ -71,11 +81,16 @@ fn load_stamped(content: &Path, opts: &LoadOptions<'_>) -> Result<(Loaded, Optio
         .postmortems
         .par_iter()
         .map(|f| match std::fs::read(&f.abs) {
-            Ok(bytes) => (load_bytes(f, &bytes, &cx), Some(stamp::file_hash(&f.rel, &bytes))),
+            Ok(bytes) => (
+                load_bytes(f, &bytes, &cx),
+                hash_inputs.then(|| stamp::file_hash(&f.rel, &bytes)),
+            ),
             Err(e) => (unreadable(f, &e), None),
         })
         .unzip();
-    let inputs = stamp::inputs_hash_of(&found, &hashes, opts.config, opts.include_drafts, opts.today);
+    let inputs = hash_inputs
+        .then(|| stamp::inputs_hash_of(&found, &hashes, opts.config, opts.include_drafts, opts.today))
+        .flatten();
     let loaded = assemble(results, found.assets, found.diagnostics, opts.include_drafts);
     Ok((loaded, inputs))
 }
