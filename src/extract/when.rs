@@ -134,22 +134,41 @@ impl Moment {
 
 const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
 
-static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:\b|T)"));
-static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(&format!(
-        r"(?i)\b{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}})\b)?"
-    ))
-});
-static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(&format!(
-        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH}\b(?:,?\s*(\d{{4}})\b)?"
-    ))
-});
-static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b"));
-static TIME_12H: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?i)\b(\d{1,2})(?::(\d{2}|\?\?))?(?::(\d{2}))?\s*([ap])\.?m\b\.?"));
-static TIME_24H: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?:\b|T)(\d{1,2}):(\d{2}|\?\?)(?::(\d{2})(?:\.\d+)?)?(?:\b|Z|\s|$)"));
+const ISO_DATE_RE: &str = r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:\b|T)";
+const NUMERIC_DATE_RE: &str = r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b";
+const TIME_12H_RE: &str = r"(?i)\b(\d{1,2})(?::(\d{2}|\?\?))?(?::(\d{2}))?\s*([ap])\.?m\b\.?";
+const TIME_24H_RE: &str = r"(?:\b|T)(\d{1,2}):(\d{2}|\?\?)(?::(\d{2})(?:\.\d+)?)?(?:\b|Z|\s|$)";
+
+fn month_first_re() -> String {
+    format!(r"(?i)\b{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}})\b)?")
+}
+
+fn day_first_re() -> String {
+    format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH}\b(?:,?\s*(\d{{4}})\b)?")
+}
+
+/// One pattern matching where any of `parts` matches, each with its own flags.
+fn any_of(parts: &[&str]) -> Regex {
+    pattern(
+        &parts
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|"),
+    )
+}
+
+static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| pattern(ISO_DATE_RE));
+static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| pattern(&month_first_re()));
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| pattern(&day_first_re()));
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| pattern(NUMERIC_DATE_RE));
+/// Whether a line holds any date at all: one scan without captures, where the four
+/// spellings above cost four scans with captures. Most lines with a digit have no date
+/// (timeline entries, percentages), so [`find_dates`] asks this first.
+static ANY_DATE: LazyLock<Regex> =
+    LazyLock::new(|| any_of(&[ISO_DATE_RE, &month_first_re(), &day_first_re(), NUMERIC_DATE_RE]));
+static TIME_12H: LazyLock<Regex> = LazyLock::new(|| pattern(TIME_12H_RE));
+static TIME_24H: LazyLock<Regex> = LazyLock::new(|| pattern(TIME_24H_RE));
 static ZONE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
         r"^\s*[(\[]?\s*(?:((?:UTC|GMT)\s*[+\-−]\s*\d{1,2}(?::?\d{2})?)|([+\-−]\d{2}:?\d{2})|((?:Eastern|Central|Mountain|Pacific|Coordinated Universal|Greenwich Mean|Central European|West Africa|East Africa|India) (?:Standard |Daylight |Summer )?Time)|([A-Z]{1,5})\b|([A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?))\s*[)\]]?",
@@ -174,7 +193,7 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
     // Every spelling has a digit; most prose lines have none.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !text.bytes().any(|b| b.is_ascii_digit()) || !ANY_DATE.is_match(text) {
         return hits;
     }
     let push = |h: DateHit, hits: &mut Vec<DateHit>| {
@@ -517,6 +536,35 @@ pub fn instant(date: Date, t: &TimeHit, zone: Option<&Zone>) -> Option<When> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_any_date_prefilter_passes_every_line_a_date_spelling_matches() {
+        // The union must keep each spelling's own flags: (?i) in the month patterns must
+        // not leak into, or be lost from, the others.
+        let lines = [
+            "MAY 10, 2023 at 09:00",
+            "10th of SEPT",
+            "2024-02-29T10:00",
+            "on 12.03.2025 we",
+            "3/4/2021",
+            "sept 9th",
+            "at 10:05 AM: paged",
+            "30% of users for 2 hours",
+            "v1.13.2 rollout",
+            "mayday 10",
+            "2023-13-45 is no date",
+        ];
+        for line in lines {
+            let any_spelling = [&*ISO_DATE, &*MONTH_FIRST, &*DAY_FIRST, &*NUMERIC_DATE]
+                .iter()
+                .any(|re| re.is_match(line));
+            assert_eq!(ANY_DATE.is_match(line), any_spelling, "{line}");
+        }
+        // And it does skip lines with digits but no date.
+        assert!(!ANY_DATE.is_match("at 10:05 AM: paged"));
+        assert!(find_dates("at 10:05 AM: paged").is_empty());
+        assert_eq!(find_dates("MAY 10, 2023 at 09:00")[0].year, Some(2023));
+    }
 
     #[test]
     fn overlapping_moments_are_not_a_range() {
