@@ -56,13 +56,10 @@ struct StoredDiagnostic {
 
 /// Where the stamp of a build into `output` lives.
 pub fn path_for(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    crate::search::index::default_dir(output)
-        .with_file_name("build")
-        .join(format!("{name}.json"))
+    use crate::search::index::{output_name, state_dir};
+    state_dir(output)
+        .join("build")
+        .join(format!("{}.json", output_name(output)))
 }
 
 /// What a build's output depends on, hashed. Reads every postmortem (in parallel): a

@@ -19,7 +19,7 @@ fn search_builds_its_index_then_prints_ranked_results() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("indexing 8 postmortems"), "{stderr}");
-    assert!(dir.path().join(".incidex/search-index").is_dir());
+    assert!(dir.path().join(".incidex/search-index/public").is_dir());
     let first = stdout.lines().next().unwrap();
     assert!(
         first.starts_with(" 1. DNS resolution failures for checkout"),
@@ -54,4 +54,82 @@ fn search_builds_its_index_then_prints_ranked_results() {
     let h = &hit["snippet"]["highlights"][0];
     let (a, z) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
     assert_eq!(text[a..z].iter().collect::<String>(), "DNS");
+}
+
+#[test]
+fn two_outputs_in_one_folder_keep_separate_indexes() {
+    // `public` from the fixture archive and `preview` from a one-postmortem archive, side
+    // by side: each has its own index, so neither search re-indexes nor sees the other's
+    // documents (they used to share `.incidex/search-index/` and undo each other).
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(std::path::Path::new(FIXTURE), &dir.path().join("content"));
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("zymurgy.md"),
+        "# Zymurgy vats overflowed\n\n**Root cause:** the zymurgy controller never closed a valve.\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("incidex")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    run(&["build", "-q", "--content", "content", "--output", "public"]);
+    run(&["build", "-q", "--content", "other", "--output", "preview"]);
+    assert!(dir.path().join(".incidex/search-index/public").is_dir());
+    assert!(dir.path().join(".incidex/search-index/preview").is_dir());
+
+    let (stdout, stderr) = run(&[
+        "search",
+        "--content",
+        "other",
+        "--output",
+        "preview",
+        "zymurgy",
+        "--json",
+    ]);
+    assert!(stderr.is_empty(), "the build's index is reused: {stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["title"], "Zymurgy vats overflowed");
+
+    let (stdout, stderr) = run(&[
+        "search",
+        "--content",
+        "content",
+        "--output",
+        "public",
+        "zymurgy",
+        "--json",
+    ]);
+    assert!(stderr.is_empty(), "the build's index is reused: {stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["total"], 0,
+        "public's index has only its own archive: {stdout}"
+    );
+    let (stdout, _) = run(&[
+        "search",
+        "--content",
+        "content",
+        "--output",
+        "public",
+        "dns",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(json["total"].as_u64().unwrap() >= 1, "{stdout}");
 }

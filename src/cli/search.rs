@@ -44,7 +44,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
     /// The site output folder whose index to use (the index lives beside it, in
-    /// `.incidex/search-index/`).
+    /// `.incidex/search-index/<output name>/`).
     #[arg(long, default_value = "public")]
     pub output: std::path::PathBuf,
     /// Use the index in this folder instead.

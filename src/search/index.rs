@@ -1,6 +1,6 @@
 //! The tantivy index: schema, building, and keeping it fresh.
 //!
-//! Lives in a folder beside the site output, `.incidex/search-index/` by default (see
+//! Lives in a folder beside the site output, `.incidex/search-index/<output name>/` by default (see
 //! [`default_dir`]), never inside the published site. A small `incidex-search.json` in the
 //! folder records the schema version, a hash of the indexed documents, and a fingerprint of
 //! the inputs (content file names, sizes and modification times plus the configuration),
@@ -34,13 +34,31 @@ pub const SUMMARY_BOOST: f32 = 2.0;
 pub const KEYWORDS_BOOST: f32 = 1.5;
 pub const BODY_BOOST: f32 = 1.0;
 
-/// `.incidex/search-index/` beside the output folder: `public` → `./.incidex/search-index`.
+/// `.incidex/search-index/<output name>/` beside the output folder: `public` →
+/// `./.incidex/search-index/public`. One index per output, so two outputs in one folder
+/// (`public` and a `--drafts` preview, say) never serve each other's documents or undo
+/// each other's index on every build.
 pub fn default_dir(output: &Path) -> PathBuf {
+    state_dir(output).join("search-index").join(output_name(output))
+}
+
+/// `.incidex/` beside the output folder: where a build keeps what is not published (the
+/// search index, the build stamps).
+pub fn state_dir(output: &Path) -> PathBuf {
     let parent = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    parent.join(".incidex").join("search-index")
+    parent.join(".incidex")
+}
+
+/// The output folder's own name, which keys its state in [`state_dir`] (`public` for a
+/// path without one, such as `/`).
+pub fn output_name(output: &Path) -> String {
+    output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into())
 }
 
 /// The fields of the schema.

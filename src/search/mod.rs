@@ -1,7 +1,7 @@
 //! Search: full-text search over the archive, twice over from one definition.
 //!
 //! - [`index`] builds and keeps fresh a tantivy index beside the site output
-//!   (`.incidex/search-index/`), used by `incidex search` (and later `serve`).
+//!   (`.incidex/search-index/<output name>/`), used by `incidex search` (and later `serve`).
 //! - [`query`] turns what a person types into a tantivy query (phrases, typo and prefix
 //!   forgiveness, facet and date filters, sorts) and returns hits with highlighted snippets.
 //! - [`static_index`] writes the same index, sharded and compact, into the site so the
