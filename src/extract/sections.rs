@@ -345,11 +345,6 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
     let lines = &outline.lines;
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let in_section = line
-            .section
-            .and_then(|s| outline.sections.get(s))
-            .map(|s| s.title.to_lowercase())
-            .unwrap_or_default();
         let found = match line.kind {
             LineKind::Heading(_) => split_label(&line.text, "", true, false),
             LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
@@ -364,6 +359,11 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
             _ => None,
         };
         let Some((kind, mut inline)) = found else { continue };
+        let in_section = line
+            .section
+            .and_then(|s| outline.sections.get(s))
+            .map(|s| s.title.to_lowercase())
+            .unwrap_or_default();
         let mut body = Vec::new();
         let heading = matches!(line.kind, LineKind::Heading(_)) && inline.is_none();
         if let LineKind::Heading(level) = line.kind {
