@@ -454,9 +454,9 @@ fn data_exports<E>(
     config: &Config,
     emit: &dyn Fn(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
-    emit(OutputFile::text(
+    emit(OutputFile::chunks(
         "archive.json",
-        exports::archive_json(archive, config),
+        exports::archive_json_chunks(archive, config),
     ))?;
     emit(OutputFile::text(
         "incidents.csv",

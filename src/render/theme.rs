@@ -173,6 +173,7 @@ pub fn escape_html(input: &str) -> String {
 fn inline_script_template(script: &OutputFile) -> Result<String, ThemeError> {
     let text = match &script.contents {
         crate::output::Contents::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        crate::output::Contents::Chunks(c) => String::from_utf8_lossy(&c.concat()).into_owned(),
         crate::output::Contents::Copy(path) => {
             std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
                 path: path.clone(),

@@ -71,6 +71,10 @@ impl Snapshot {
                     bytes: Bytes::from(b),
                     etag: OnceLock::new(),
                 },
+                Contents::Chunks(chunks) => Entry::Memory {
+                    bytes: Bytes::from(chunks.concat()),
+                    etag: OnceLock::new(),
+                },
                 Contents::Copy(p) => Entry::Disk(p),
             };
             (f.path, entry)
@@ -93,6 +97,10 @@ impl Snapshot {
             let entry = match f.contents {
                 Contents::Bytes(b) => Entry::Memory {
                     bytes: Bytes::from(b),
+                    etag: OnceLock::new(),
+                },
+                Contents::Chunks(chunks) => Entry::Memory {
+                    bytes: Bytes::from(chunks.concat()),
                     etag: OnceLock::new(),
                 },
                 Contents::Copy(p) => Entry::Disk(p),
