@@ -17,6 +17,11 @@
 //        about:blank and the deep link. The server sends `no-store`, so every visit fetches
 //        the page, stylesheets, script and index again: a first visit, minus the cost of
 //        creating a new browser profile that `measure` pays each time
+//   node browser.js measure-ab SITE ROUNDS A,B QUERY... → paired deep links: SITE holds
+//        built sites as folders A and B; one already-running browser (as measure-warm)
+//        opens A/search/?q=QUERY then B/search/?q=QUERY for each query, the order reversed
+//        every other round, so both see the same machine load; {A: [result…], B: […]} in
+//        the same order (bench/search_ab.sh)
 //   node browser.js measure-typed SITE QUERY...       → per query (cold browser profile):
 //        the query entered into an already-loaded `search/` page: the page is opened, its
 //        load event and whatever it fetches at load are waited for, then the query is put
@@ -191,6 +196,28 @@ async function main() {
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
       console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex }));
+    } else if (mode === "measure-ab") {
+      const [rounds, names, ...queries] = rest;
+      const sites = names.split(",");
+      const s = await session();
+      const out = {};
+      sites.forEach((v) => (out[v] = []));
+      for (let round = 0; round < +rounds; round++) {
+        for (const query of queries) {
+          for (const v of round % 2 ? sites.slice().reverse() : sites) {
+            await s.blank();
+            served = [];
+            await s.go("/" + v + "/search/?q=" + encodeURIComponent(query));
+            await waitDone(s, null);
+            for (let i = 0; i < 40 && !(await s.js("return performance.getEntriesByName('incidex-search-painted').length")); i++) await sleep(25);
+            const timing = await s.js(PHASES, [0]);
+            const bytes = served.reduce((a, r) => a + r[1], 0);
+            out[v].push(Object.assign({ query, round, mode: "deep link, warm browser", bytes, requests: served.map((r) => r[0] + " " + r[1]) }, timing));
+          }
+        }
+      }
+      await s.close();
+      console.log(JSON.stringify(out));
     } else if (mode === "measure" || mode === "measure-typed" || mode === "measure-warm") {
       const typed = mode === "measure-typed";
       const warm = mode === "measure-warm" ? await session() : null;
@@ -222,7 +249,7 @@ async function main() {
       if (warm) await warm.close();
       console.log(JSON.stringify(out));
     } else {
-      throw new Error("mode: scenario | typed | measure | measure-warm | measure-typed");
+      throw new Error("mode: scenario | typed | measure | measure-warm | measure-typed | measure-ab");
     }
   } finally {
     cleanup();
