@@ -326,11 +326,21 @@ fn highlights_mark_every_word_whose_stem_is_searched() {
 fn best_results_are_those_of_a_full_sort() {
     let mut cases = Vec::new();
     let mut seed: u64 = 7;
-    for (n, levels) in [(0, 1), (1, 1), (9, 3), (200, 5), (1000, 40), (1000, 1000), (3000, 2)] {
+    for (n, levels) in [
+        (0, 1),
+        (1, 1),
+        (9, 3),
+        (200, 5),
+        (1000, 40),
+        (1000, 1000),
+        (3000, 2),
+    ] {
         // Few score levels: many ties, which the full sort breaks by index.
         let scores: Vec<f64> = (0..n)
             .map(|_| {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 ((seed >> 33) % levels) as f64 * 0.25
             })
             .collect();
