@@ -550,8 +550,7 @@
             (wy === null || y[i] === wy ? 8 : 0);
           if (ok[i] === 15) hits.push(i);
         }
-        // The page's results first, and their rows requested at once: the facet counts
-        // below are computed while the rows are on their way.
+        // The page's results first, and their rows requested at once.
         var limit = opts.limit || 20, top;
         if (opts.sort === "date") {
           top = hits.slice(0, limit);
@@ -575,24 +574,31 @@
           if (rows.has(ord)) return Promise.resolve(rows.get(ord));
           return self.block(Math.floor(ord / manifest.block)).then(function (block) { return block[ord % manifest.block]; });
         });
-        var counts = kinds.map(function (k) { return new Int32Array(manifest.facets[k].length); });
-        var cc = counts[0], cv = counts[1], cs = counts[2], cy = counts[3];
-        // A facet's counts are over the results of the other facets' filters, so choosing
-        // one value of a facet still shows how many results each other value would give.
-        for (i = 0; i < n; i++) {
-          var k = ok[i];
-          if ((k | 1) === 15 && c[i] >= 0) cc[c[i]]++;
-          if ((k | 2) === 15) {
-            s = svc[ords[i]] || "";
-            for (j = 0; j < s.length; j++) { var v = facetIndex(s.charCodeAt(j)); if (v >= 0) cv[v]++; }
+        // Facet counts go over every match (thousands for a common word) and the page
+        // shows the results first: counted when first read (res.facets), not before.
+        var facets = null;
+        function facetCounts() {
+          if (facets) return facets;
+          var counts = kinds.map(function (k) { return new Int32Array(manifest.facets[k].length); });
+          var cc = counts[0], cv = counts[1], cs = counts[2], cy = counts[3], i, j, s;
+          // A facet's counts are over the results of the other facets' filters, so choosing
+          // one value of a facet still shows how many results each other value would give.
+          for (i = 0; i < n; i++) {
+            var k = ok[i];
+            if ((k | 1) === 15 && c[i] >= 0) cc[c[i]]++;
+            if ((k | 2) === 15) {
+              s = svc[ords[i]] || "";
+              for (j = 0; j < s.length; j++) { var v = facetIndex(s.charCodeAt(j)); if (v >= 0) cv[v]++; }
+            }
+            if ((k | 4) === 15 && sv[i] >= 0) cs[sv[i]]++;
+            if ((k | 8) === 15 && y[i] >= 0) cy[y[i]]++;
           }
-          if ((k | 4) === 15 && sv[i] >= 0) cs[sv[i]]++;
-          if ((k | 8) === 15 && y[i] >= 0) cy[y[i]]++;
+          facets = {};
+          kinds.forEach(function (k, x) {
+            facets[k] = manifest.facets[k].map(function (v, i) { return [v[0], v[1], counts[x][i]]; });
+          });
+          return facets;
         }
-        var facets = {};
-        kinds.forEach(function (k, x) {
-          facets[k] = manifest.facets[k].map(function (v, i) { return [v[0], v[1], counts[x][i]]; });
-        });
         var name = function (k, i) { return i >= 0 ? manifest.facets[k][i][1] : ""; };
         return Promise.all(shown.map(function (row, x) {
           var h = top[x], ord = ords[h];
@@ -607,7 +613,9 @@
             };
           });
         })).then(function (out) {
-          return { total: hits.length, query: resolved, hits: out, facets: facets };
+          var res = { total: hits.length, query: resolved, hits: out };
+          Object.defineProperty(res, "facets", { enumerable: true, get: facetCounts });
+          return res;
         });
       }
     };
@@ -867,17 +875,23 @@
     status.textContent = "Searching…";
     return run({ q: state.q, filters: state.filters, sort: state.sort, limit: state.limit }).then(function (res) {
       if (mine !== seq) return;
-      renderFacets(res.facets || {});
       renderResults(res);
       if (more) more.hidden = res.total <= res.hits.length;
-      if (first && window.performance && performance.mark) {
-        // For bench/search.sh: results are in the document; then, a task after the next
-        // animation frame (whose paint shows them), painted.
-        first = false;
-        performance.mark("incidex-search-results");
-        requestAnimationFrame(function () { setTimeout(function () { performance.mark("incidex-search-painted"); }, 0); });
-      }
-      document.documentElement.setAttribute("data-search-done", String(mine));
+      var mark = first && window.performance && performance.mark;
+      // For bench/search.sh: results are in the document; then, a task after the next
+      // animation frame (whose paint shows them), painted.
+      if (mark) performance.mark("incidex-search-results");
+      first = false;
+      // The facets (counted over every match) once the results are on screen: a task
+      // after the animation frame that paints them. The next typed query need not wait.
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          if (mark) performance.mark("incidex-search-painted");
+          if (mine !== seq) return;
+          renderFacets(res.facets || {});
+          document.documentElement.setAttribute("data-search-done", String(mine));
+        }, 0);
+      });
     }).catch(function (e) {
       if (mine !== seq) return;
       status.textContent = "Search failed: " + e.message;
