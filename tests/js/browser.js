@@ -2,7 +2,8 @@
 // against a site folder served by a tiny static server. Used by tests/search_browser.rs
 // and bench/search.sh. Prints one JSON object.
 //
-//   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click
+//   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click,
+//        facets, and `order`: which of #search-results and #search-facets was filled first
 //        (SITE: a folder, or the address of a running `incidex serve`)
 //   node browser.js typed SITE QUERY                  → the search page opened without a
 //        query; once loaded, QUERY typed key by key: index files fetched before typing,
@@ -136,6 +137,9 @@ async function main() {
           return request(driverPort, "POST", base + "/element/" + Object.values(el)[0] + "/value", { text });
         },
         js: (script, args) => request(driverPort, "POST", base + "/execute/sync", { script, args: args || [] }),
+        // A script every page of this session runs before its own (Chromium's DevTools
+        // protocol through chromedriver).
+        before: (source) => request(driverPort, "POST", base + "/goog/cdp/execute", { cmd: "Page.addScriptToEvaluateOnNewDocument", params: { source } }),
         // The trace events Chromium recorded (INCIDEX_TRACE only).
         trace: async () => (await request(driverPort, "POST", base + "/se/log", { type: "performance" }))
           .map((e) => JSON.parse(e.message).message).filter((m) => m.method === "Tracing.dataCollected").map((m) => m.params),
@@ -183,8 +187,17 @@ async function main() {
     } else if (mode === "scenario") {
       const [query, facet, value] = rest;
       const s = await session();
+      // Which of the result list and the facets got their first content first.
+      await s.before(`window.__incidexOrder = [];
+        new MutationObserver(function (records) {
+          records.forEach(function (r) {
+            var id = r.target.id;
+            if ((id === "search-results" || id === "search-facets") && r.addedNodes.length && __incidexOrder.indexOf(id) < 0) __incidexOrder.push(id);
+          });
+        }).observe(document, { childList: true, subtree: true });`);
       await s.go("/search/?q=" + encodeURIComponent(query));
       const first = await waitDone(s, null);
+      const order = await s.js("return window.__incidexOrder");
       const before = await titles(s);
       const facets = await s.js("return Array.from(document.querySelectorAll('.facet-value')).map(b => b.getAttribute('data-facet') + '=' + b.getAttribute('data-value') + ' ' + b.querySelector('.count').textContent)");
       const clicked = await s.js("var b = document.querySelector('.facet-value[data-facet=\"' + arguments[0] + '\"][data-value=\"' + arguments[1] + '\"]'); if (!b) return false; b.click(); return true;", [facet, value]);
@@ -195,7 +208,7 @@ async function main() {
       const staticIndex = await s.js("return performance.getEntriesByType('resource').filter(function (r) { return r.name.indexOf('/search/index/') >= 0; }).map(function (r) { return r.name; })");
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
-      console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex }));
+      console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex, order }));
     } else if (mode === "measure-ab") {
       const [rounds, names, ...queries] = rest;
       const sites = names.split(",");
