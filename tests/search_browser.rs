@@ -90,6 +90,18 @@ fn search_page_shows_results_and_facets_narrow_them() {
     );
 }
 
+/// A deep link's results are in the document before its facets: the facets are counted
+/// over every match, the result list needs only its page, so it is drawn first.
+#[test]
+fn results_are_drawn_before_the_facets() {
+    if !browser_ready() {
+        return;
+    }
+    let b = build_fixture();
+    let r = scenario(&b.public, "dns", "service", "none");
+    assert_eq!(strings(&r["order"]), ["search-results", "search-facets"], "{r}");
+}
+
 /// Typed key by key into the loaded page (each key may start a query while the previous
 /// one runs), the page settles on the whole query's results, the same as its deep link; the
 /// page fetched the manifest, and no other index file, at load.

@@ -319,6 +319,48 @@ fn highlights_mark_every_word_whose_stem_is_searched() {
     );
 }
 
+/// search.js picks a page of results in one pass (`best`) instead of sorting every match:
+/// the same documents in the same order as a full sort by score, ties to the lower ord,
+/// whatever the limit (one page, "Show more", more than there are).
+#[test]
+fn best_results_are_those_of_a_full_sort() {
+    let mut cases = Vec::new();
+    let mut seed: u64 = 7;
+    for (n, levels) in [
+        (0, 1),
+        (1, 1),
+        (9, 3),
+        (200, 5),
+        (1000, 40),
+        (1000, 1000),
+        (3000, 2),
+    ] {
+        // Few score levels: many ties, which the full sort breaks by index.
+        let scores: Vec<f64> = (0..n)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((seed >> 33) % levels) as f64 * 0.25
+            })
+            .collect();
+        for limit in [1, 10, 30, 120, n + 5] {
+            cases.push((scores.clone(), limit));
+        }
+    }
+    let request: Vec<Value> = cases.iter().map(|(s, l)| json!([s, l])).collect();
+    let Some(js) = node(&json!({"op": "best", "cases": request})) else {
+        return;
+    };
+    for ((scores, limit), got) in cases.iter().zip(js.as_array().unwrap()) {
+        let mut want: Vec<usize> = (0..scores.len()).collect();
+        want.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        want.truncate(*limit);
+        let got: Vec<usize> = serde_json::from_value(got.clone()).unwrap();
+        assert_eq!(got, want, "{} scores, limit {limit}", scores.len());
+    }
+}
+
 #[test]
 fn static_index_ranks_like_the_cli() {
     let b = build_fixture();

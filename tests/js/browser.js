@@ -2,7 +2,8 @@
 // against a site folder served by a tiny static server. Used by tests/search_browser.rs
 // and bench/search.sh. Prints one JSON object.
 //
-//   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click
+//   node browser.js scenario SITE QUERY FACET VALUE   → titles before/after a facet click,
+//        facets, and `order`: which of #search-results and #search-facets was filled first
 //        (SITE: a folder, or the address of a running `incidex serve`)
 //   node browser.js typed SITE QUERY                  → the search page opened without a
 //        query; once loaded, QUERY typed key by key: index files fetched before typing,
@@ -17,6 +18,11 @@
 //        about:blank and the deep link. The server sends `no-store`, so every visit fetches
 //        the page, stylesheets, script and index again: a first visit, minus the cost of
 //        creating a new browser profile that `measure` pays each time
+//   node browser.js measure-ab SITE ROUNDS A,B QUERY... → paired deep links: SITE holds
+//        built sites as folders A and B; one already-running browser (as measure-warm)
+//        opens A/search/?q=QUERY then B/search/?q=QUERY for each query, the order reversed
+//        every other round, so both see the same machine load; {A: [result…], B: […]} in
+//        the same order (bench/search_ab.sh)
 //   node browser.js measure-typed SITE QUERY...       → per query (cold browser profile):
 //        the query entered into an already-loaded `search/` page: the page is opened, its
 //        load event and whatever it fetches at load are waited for, then the query is put
@@ -131,6 +137,9 @@ async function main() {
           return request(driverPort, "POST", base + "/element/" + Object.values(el)[0] + "/value", { text });
         },
         js: (script, args) => request(driverPort, "POST", base + "/execute/sync", { script, args: args || [] }),
+        // A script every page of this session runs before its own (Chromium's DevTools
+        // protocol through chromedriver).
+        before: (source) => request(driverPort, "POST", base + "/goog/cdp/execute", { cmd: "Page.addScriptToEvaluateOnNewDocument", params: { source } }),
         // The trace events Chromium recorded (INCIDEX_TRACE only).
         trace: async () => (await request(driverPort, "POST", base + "/se/log", { type: "performance" }))
           .map((e) => JSON.parse(e.message).message).filter((m) => m.method === "Tracing.dataCollected").map((m) => m.params),
@@ -178,8 +187,17 @@ async function main() {
     } else if (mode === "scenario") {
       const [query, facet, value] = rest;
       const s = await session();
+      // Which of the result list and the facets got their first content first.
+      await s.before(`window.__incidexOrder = [];
+        new MutationObserver(function (records) {
+          records.forEach(function (r) {
+            var id = r.target.id;
+            if ((id === "search-results" || id === "search-facets") && r.addedNodes.length && __incidexOrder.indexOf(id) < 0) __incidexOrder.push(id);
+          });
+        }).observe(document, { childList: true, subtree: true });`);
       await s.go("/search/?q=" + encodeURIComponent(query));
       const first = await waitDone(s, null);
+      const order = await s.js("return window.__incidexOrder");
       const before = await titles(s);
       const facets = await s.js("return Array.from(document.querySelectorAll('.facet-value')).map(b => b.getAttribute('data-facet') + '=' + b.getAttribute('data-value') + ' ' + b.querySelector('.count').textContent)");
       const clicked = await s.js("var b = document.querySelector('.facet-value[data-facet=\"' + arguments[0] + '\"][data-value=\"' + arguments[1] + '\"]'); if (!b) return false; b.click(); return true;", [facet, value]);
@@ -190,7 +208,29 @@ async function main() {
       const staticIndex = await s.js("return performance.getEntriesByType('resource').filter(function (r) { return r.name.indexOf('/search/index/') >= 0; }).map(function (r) { return r.name; })");
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
       await s.close();
-      console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex }));
+      console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex, order }));
+    } else if (mode === "measure-ab") {
+      const [rounds, names, ...queries] = rest;
+      const sites = names.split(",");
+      const s = await session();
+      const out = {};
+      sites.forEach((v) => (out[v] = []));
+      for (let round = 0; round < +rounds; round++) {
+        for (const query of queries) {
+          for (const v of round % 2 ? sites.slice().reverse() : sites) {
+            await s.blank();
+            served = [];
+            await s.go("/" + v + "/search/?q=" + encodeURIComponent(query));
+            await waitDone(s, null);
+            for (let i = 0; i < 40 && !(await s.js("return performance.getEntriesByName('incidex-search-painted').length")); i++) await sleep(25);
+            const timing = await s.js(PHASES, [0]);
+            const bytes = served.reduce((a, r) => a + r[1], 0);
+            out[v].push(Object.assign({ query, round, mode: "deep link, warm browser", bytes, requests: served.map((r) => r[0] + " " + r[1]) }, timing));
+          }
+        }
+      }
+      await s.close();
+      console.log(JSON.stringify(out));
     } else if (mode === "measure" || mode === "measure-typed" || mode === "measure-warm") {
       const typed = mode === "measure-typed";
       const warm = mode === "measure-warm" ? await session() : null;
@@ -222,7 +262,7 @@ async function main() {
       if (warm) await warm.close();
       console.log(JSON.stringify(out));
     } else {
-      throw new Error("mode: scenario | typed | measure | measure-warm | measure-typed");
+      throw new Error("mode: scenario | typed | measure | measure-warm | measure-typed | measure-ab");
     }
   } finally {
     cleanup();

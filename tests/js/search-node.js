@@ -3,6 +3,7 @@
 //   {"op": "tokens", "texts": [...]}                       → [[{term, from, to}], ...]
 //   {"op": "search", "index": DIR, "queries": [{q, filters, sort, limit}]} → [results, ...]
 //   {"op": "highlight", "cases": [[text, [term, ...]], ...]}   → [[[from, to], ...], ...]
+//   {"op": "best", "cases": [[[score, ...], limit], ...]}      → [[index, ...], ...]
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -15,6 +16,11 @@ process.stdin.on("end", async () => {
   const req = JSON.parse(input);
   if (req.op === "tokens") {
     process.stdout.write(JSON.stringify(req.texts.map((t) => search.tokens(t))));
+  } else if (req.op === "best") {
+    process.stdout.write(JSON.stringify(req.cases.map((c) => {
+      const scores = Float64Array.from(c[0]);
+      return search.best(Array.from(scores, (_, i) => i), scores, c[1]);
+    })));
   } else if (req.op === "highlight") {
     process.stdout.write(JSON.stringify(req.cases.map((c) => search.highlight(c[0], c[1]))));
   } else if (req.op === "search") {

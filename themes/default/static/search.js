@@ -427,25 +427,16 @@
     }
     var self = {}, manifest = null;
     var rows = new Map();
-    // The manifest, with its facet columns decoded once into arrays of value indexes.
+    // The manifest. Its facet columns stay strings (one character per document, read with
+    // charCodeAt for the documents a query matches); the services column is split once
+    // into one string per document. Decoding every column into arrays up front was, on a
+    // cold page, a few ms of interpreted JavaScript before the first results.
     self.manifest = function () {
       return manifest || (manifest = json("manifest.json.gz").then(function (m) {
         if (m.format !== FORMAT) throw new Error("search index format " + m.format + ", this page reads " + FORMAT);
-        var single = function (text) {
-          var out = new Int32Array(text.length);
-          for (var i = 0; i < text.length; i++) out[i] = facetIndex(text.charCodeAt(i));
-          return out;
-        };
-        // Services: document ord's values are values[start[ord]] to values[start[ord + 1]].
-        var text = m.columns.service, start = new Int32Array(m.docs + 1), values = new Int32Array(text.length), n = 0, d = 0;
-        for (var i = 0; i < text.length; i++) {
-          var code = text.charCodeAt(i);
-          if (code === 44) start[++d] = n; else values[n++] = facetIndex(code);
-        }
-        while (d < m.docs) start[++d] = n;
         m.cols = {
-          category: single(m.columns.category), severity: single(m.columns.severity), year: single(m.columns.year),
-          service: { start: start, values: values }
+          category: m.columns.category, severity: m.columns.severity, year: m.columns.year,
+          service: m.columns.service.split(",")
         };
         return m;
       }, function (e) { manifest = null; throw e; }));
@@ -458,23 +449,25 @@
         throw e;
       });
     };
-    // Map ord → score for one term.
+    // One term's postings as {ords, scores}: ords ascending (the index stores them so).
+    // Sorted arrays rather than maps, so combining terms is a merge and ranking a scan.
     self.postings = function (term) {
       var key = shardKey(term);
       return self.shard(key).then(function (shard) {
         var e = shard[term];
-        if (!e) return new Map();
+        if (!e) return EMPTY;
         var list = typeof e[2] === "number" ? json("p/" + hex(term) + ".json.gz").then(function (f) {
           f.top.forEach(function (r) { rows.set(r[0], r.slice(1)); });
           return f.p;
         }) : Promise.resolve(e[2]);
         return list.then(function (p) {
-          var out = new Map(), ord = 0;
-          for (var i = 0; i < p.length; i += 2) {
-            ord = i === 0 ? p[0] : ord + p[i];
-            out.set(ord, (p[i + 1] / 255) * e[1]);
+          var n = p.length >> 1, ords = new Int32Array(n), scores = new Float64Array(n), ord = 0;
+          for (var i = 0; i < n; i++) {
+            ord = i === 0 ? p[0] : ord + p[2 * i];
+            ords[i] = ord;
+            scores[i] = (p[2 * i + 1] / 255) * e[1];
           }
-          return out;
+          return { ords: ords, scores: scores };
         });
       });
     };
@@ -515,35 +508,21 @@
         Promise.all(clauses.map(self.resolve))]).then(function (r) {
         var manifest = r[0], sortCols = r[1], resolved = r[2];
         if (!clauses.length || resolved.some(function (x) { return !x.terms.length; })) {
-          return finish(manifest, sortCols, resolved, new Map());
+          return finish(manifest, sortCols, resolved, EMPTY);
         }
         return Promise.all(resolved.map(function (res) {
-          return Promise.all(res.terms.map(self.postings)).then(function (maps) {
-            if (res.phrase) {
-              // No positions in the static index: a phrase needs all its words.
-              return maps.reduce(function (acc, m) {
-                var out = new Map();
-                acc.forEach(function (s, ord) { if (m.has(ord)) out.set(ord, s + m.get(ord)); });
-                return out;
-              });
-            }
-            var sum = new Map();
-            maps.forEach(function (m) { m.forEach(function (s, ord) { sum.set(ord, (sum.get(ord) || 0) + s); }); });
-            return sum;
+          return Promise.all(res.terms.map(self.postings)).then(function (lists) {
+            // No positions in the static index: a phrase needs all its words; a word's
+            // expansions are alternatives.
+            return lists.reduce(res.phrase ? intersect : union);
           });
         })).then(function (groups) {
-          groups.sort(function (a, b) { return a.size - b.size; });
-          var scores = groups[0];
-          groups.slice(1).forEach(function (g) {
-            var out = new Map();
-            scores.forEach(function (s, ord) { if (g.has(ord)) out.set(ord, s + g.get(ord)); });
-            scores = out;
-          });
-          return finish(manifest, sortCols, resolved, scores);
+          groups.sort(function (a, b) { return a.ords.length - b.ords.length; });
+          return finish(manifest, sortCols, resolved, groups.reduce(intersect));
         });
       });
 
-      function finish(manifest, sortCols, resolved, scores) {
+      function finish(manifest, sortCols, resolved, scored) {
         var filters = opts.filters || {}, kinds = ["category", "service", "severity", "year"], cols = manifest.cols;
         // Index of each filter's value; null: no filter; -2 (matches nothing): unknown value.
         var wanted = kinds.map(function (k) {
@@ -553,65 +532,138 @@
           return i < 0 ? -2 : i;
         });
         var wc = wanted[0], wv = wanted[1], ws = wanted[2], wy = wanted[3];
-        var cat = cols.category, sev = cols.severity, year = cols.year;
-        var svcStart = cols.service.start, svcValues = cols.service.values;
-        var counts = kinds.map(function (k) { return new Int32Array(manifest.facets[k].length); });
-        var cc = counts[0], cv = counts[1], cs = counts[2], cy = counts[3];
+        var cat = cols.category, sev = cols.severity, year = cols.year, svc = cols.service;
+        var ords = scored.ords, scores = scored.scores, n = ords.length, i, j, ord, s;
+        // A document's facet values as indexes (-1: none), per matched document.
+        var c = new Int32Array(n), sv = new Int32Array(n), y = new Int32Array(n), ok = new Uint8Array(n);
         var hits = [];
-        // A facet's counts are over the results of the other facets' filters, so choosing
-        // one value of a facet still shows how many results each other value would give.
-        scores.forEach(function (score, ord) {
-          var c = cat[ord], sv = sev[ord], y = year[ord], from = svcStart[ord], to = svcStart[ord + 1], i;
+        for (i = 0; i < n; i++) {
+          ord = ords[i];
+          c[i] = facetIndex(cat.charCodeAt(ord));
+          sv[i] = facetIndex(sev.charCodeAt(ord));
+          y[i] = facetIndex(year.charCodeAt(ord));
+          // Bits: 1 category, 2 service, 4 severity, 8 year filter passed.
           var okV = wv === null;
-          for (i = from; !okV && i < to; i++) okV = svcValues[i] === wv;
-          var okC = wc === null || c === wc;
-          var okS = ws === null || sv === ws, okY = wy === null || y === wy;
-          if (okC && okV && okS && okY) hits.push({ ord: ord, score: score });
-          if (okV && okS && okY && c >= 0) cc[c]++;
-          if (okC && okS && okY) for (i = from; i < to; i++) if (svcValues[i] >= 0) cv[svcValues[i]]++;
-          if (okC && okV && okY && sv >= 0) cs[sv]++;
-          if (okC && okV && okS && y >= 0) cy[y]++;
-        });
-        var desc = function (col) {
-          return function (a, b) {
-            var x = col[a.ord], y = col[b.ord];
-            if (x === null && y === null) return a.ord - b.ord;
+          s = svc[ord] || "";
+          for (j = 0; !okV && j < s.length; j++) okV = facetIndex(s.charCodeAt(j)) === wv;
+          ok[i] = (wc === null || c[i] === wc ? 1 : 0) | (okV ? 2 : 0) | (ws === null || sv[i] === ws ? 4 : 0) |
+            (wy === null || y[i] === wy ? 8 : 0);
+          if (ok[i] === 15) hits.push(i);
+        }
+        // The page's results first, and their rows requested at once.
+        var limit = opts.limit || 20, top;
+        if (opts.sort === "date") {
+          top = hits.slice(0, limit);
+        } else if (opts.sort === "duration" || opts.sort === "impact") {
+          var col = sortCols[opts.sort];
+          top = hits.slice().sort(function (a, b) {
+            var x = col[ords[a]], z = col[ords[b]];
+            if (x === null && z === null) return a - b;
             if (x === null) return 1;
-            if (y === null) return -1;
-            return y - x || a.ord - b.ord;
-          };
-        };
-        if (opts.sort === "date") hits.sort(function (a, b) { return a.ord - b.ord; });
-        else if (opts.sort === "duration") hits.sort(desc(sortCols.duration));
-        else if (opts.sort === "impact") hits.sort(desc(sortCols.impact));
-        else hits.sort(function (a, b) { return b.score - a.score || a.ord - b.ord; });
-        var facets = {};
-        kinds.forEach(function (k, j) {
-          facets[k] = manifest.facets[k].map(function (v, i) { return [v[0], v[1], counts[j][i]]; });
-        });
-        var shown = hits.slice(0, opts.limit || 20);
+            if (z === null) return -1;
+            return z - x || a - b;
+          }).slice(0, limit);
+        } else {
+          top = best(hits, scores, limit);
+        }
         var terms = [];
         resolved.forEach(function (x) { terms = terms.concat(x.terms); });
-        return Promise.all(shown.map(function (h) {
-          var row = rows.has(h.ord) ? Promise.resolve(rows.get(h.ord)) :
-            self.block(Math.floor(h.ord / manifest.block)).then(function (block) { return block[h.ord % manifest.block]; });
+        // A row is carried by a posting-list file, else in its `d/` block.
+        var shown = top.map(function (h) {
+          var ord = ords[h];
+          if (rows.has(ord)) return Promise.resolve(rows.get(ord));
+          return self.block(Math.floor(ord / manifest.block)).then(function (block) { return block[ord % manifest.block]; });
+        });
+        // Facet counts go over every match (thousands for a common word) and the page
+        // shows the results first: counted when first read (res.facets), not before.
+        var facets = null;
+        function facetCounts() {
+          if (facets) return facets;
+          var counts = kinds.map(function (k) { return new Int32Array(manifest.facets[k].length); });
+          var cc = counts[0], cv = counts[1], cs = counts[2], cy = counts[3], i, j, s;
+          // A facet's counts are over the results of the other facets' filters, so choosing
+          // one value of a facet still shows how many results each other value would give.
+          for (i = 0; i < n; i++) {
+            var k = ok[i];
+            if ((k | 1) === 15 && c[i] >= 0) cc[c[i]]++;
+            if ((k | 2) === 15) {
+              s = svc[ords[i]] || "";
+              for (j = 0; j < s.length; j++) { var v = facetIndex(s.charCodeAt(j)); if (v >= 0) cv[v]++; }
+            }
+            if ((k | 4) === 15 && sv[i] >= 0) cs[sv[i]]++;
+            if ((k | 8) === 15 && y[i] >= 0) cy[y[i]]++;
+          }
+          facets = {};
+          kinds.forEach(function (k, x) {
+            facets[k] = manifest.facets[k].map(function (v, i) { return [v[0], v[1], counts[x][i]]; });
+          });
+          return facets;
+        }
+        var name = function (k, i) { return i >= 0 ? manifest.facets[k][i][1] : ""; };
+        return Promise.all(shown.map(function (row, x) {
+          var h = top[x], ord = ords[h];
           return row.then(function (d) {
-            var name = function (k, i) { return i >= 0 ? manifest.facets[k][i][1] : ""; };
             return {
-              ord: h.ord, score: h.score, title: d[0], url: d[1], date: d[2],
-              category: name("category", cat[h.ord]),
-              services: Array.from(svcValues.subarray(svcStart[h.ord], svcStart[h.ord + 1]))
+              ord: ord, score: scores[h], title: d[0], url: d[1], date: d[2],
+              category: name("category", c[h]),
+              services: Array.from(svc[ord] || "", function (ch) { return facetIndex(ch.charCodeAt(0)); })
                 .filter(function (i) { return i >= 0; }).map(function (i) { return name("service", i); }),
-              severity: name("severity", sev[h.ord]), duration: d[3], impact: d[4],
+              severity: name("severity", sv[h]), duration: d[3], impact: d[4],
               titleHighlights: highlight(d[0], terms), snippet: snippet(d[5], terms)
             };
           });
         })).then(function (out) {
-          return { total: hits.length, query: resolved, hits: out, facets: facets };
+          var res = { total: hits.length, query: resolved, hits: out };
+          Object.defineProperty(res, "facets", { enumerable: true, get: facetCounts });
+          return res;
         });
       }
     };
     return self;
+  }
+
+  var EMPTY = { ords: new Int32Array(0), scores: new Float64Array(0) };
+  // Documents in both lists (scores summed), in ord order.
+  function intersect(a, b) {
+    var n = Math.min(a.ords.length, b.ords.length), ords = new Int32Array(n), scores = new Float64Array(n);
+    var i = 0, j = 0, k = 0;
+    while (i < a.ords.length && j < b.ords.length) {
+      var x = a.ords[i], y = b.ords[j];
+      if (x < y) i++;
+      else if (y < x) j++;
+      else { ords[k] = x; scores[k++] = a.scores[i++] + b.scores[j++]; }
+    }
+    return { ords: ords.subarray(0, k), scores: scores.subarray(0, k) };
+  }
+  // Documents in either list (scores summed), in ord order.
+  function union(a, b) {
+    var n = a.ords.length + b.ords.length, ords = new Int32Array(n), scores = new Float64Array(n);
+    var i = 0, j = 0, k = 0;
+    while (i < a.ords.length || j < b.ords.length) {
+      var x = i < a.ords.length ? a.ords[i] : Infinity, y = j < b.ords.length ? b.ords[j] : Infinity;
+      if (x < y) { ords[k] = x; scores[k++] = a.scores[i++]; }
+      else if (y < x) { ords[k] = y; scores[k++] = b.scores[j++]; }
+      else { ords[k] = x; scores[k++] = a.scores[i++] + b.scores[j++]; }
+    }
+    return { ords: ords.subarray(0, k), scores: scores.subarray(0, k) };
+  }
+  // The `limit` best of hits (indexes into scores, ascending, i.e. in ord order) by score
+  // descending, ties to the lower ord (the newer incident), like a full sort but one pass:
+  // a first page needs 10 of possibly thousands.
+  function best(hits, scores, limit) {
+    if (limit * 8 >= hits.length) {
+      return hits.slice().sort(function (a, b) { return scores[b] - scores[a] || a - b; }).slice(0, limit);
+    }
+    var top = [];
+    for (var i = 0; i < hits.length; i++) {
+      var h = hits[i], s = scores[h];
+      // Hits come in ord order, so an equal score never displaces an earlier one.
+      if (top.length === limit && s <= scores[top[limit - 1]]) continue;
+      var at = top.length === limit ? limit - 1 : top.length;
+      while (at > 0 && scores[top[at - 1]] < s) { top[at] = top[at - 1]; at--; }
+      top[at] = h;
+    }
+    return top;
   }
 
   // Ranges [from, to) (UTF-16) of the tokens of text whose term is one of terms.
@@ -624,6 +676,8 @@
     var w = Array.from(word.slice(0, 4)), k = Array.from(key);
     return w[0] === k[0] && (k.length < 2 || w[1] === k[1] || w[1] === "y");
   }
+  // Words of titles and snippets already stemmed: the same words recur from row to row.
+  var stems = new Map();
   function highlight(text, terms) {
     var keys = terms.map(shardKey);
     var re = /[\p{Alphabetic}\p{N}]+/gu, out = [], m;
@@ -631,7 +685,12 @@
       var w = lower(m[0]), i;
       for (i = 0; i < keys.length; i++) if (mayStemTo(w, keys[i])) break;
       if (i === keys.length || utf8Length(m[0]) >= MAX_TOKEN_BYTES) continue;
-      if (terms.indexOf(stem(w)) >= 0) out.push([m.index, m.index + m[0].length]);
+      var st = stems.get(w);
+      if (st === undefined) {
+        st = stem(w);
+        if (stems.size < 20000) stems.set(w, st);
+      }
+      if (terms.indexOf(st) >= 0) out.push([m.index, m.index + m[0].length]);
     }
     return out;
   }
@@ -656,7 +715,7 @@
     };
   }
 
-  var api = { tokens: tokens, stem: stem, parseQuery: parseQuery, withinOneEdit: withinOneEdit, Engine: Engine, snippet: snippet, highlight: highlight };
+  var api = { tokens: tokens, stem: stem, parseQuery: parseQuery, withinOneEdit: withinOneEdit, Engine: Engine, snippet: snippet, highlight: highlight, best: best };
   if (typeof module === "object" && module.exports) module.exports = api;
   root.incidexSearch = api;
 
@@ -816,17 +875,23 @@
     status.textContent = "Searching…";
     return run({ q: state.q, filters: state.filters, sort: state.sort, limit: state.limit }).then(function (res) {
       if (mine !== seq) return;
-      renderFacets(res.facets || {});
       renderResults(res);
       if (more) more.hidden = res.total <= res.hits.length;
-      if (first && window.performance && performance.mark) {
-        // For bench/search.sh: results are in the document; then, a task after the next
-        // animation frame (whose paint shows them), painted.
-        first = false;
-        performance.mark("incidex-search-results");
-        requestAnimationFrame(function () { setTimeout(function () { performance.mark("incidex-search-painted"); }, 0); });
-      }
-      document.documentElement.setAttribute("data-search-done", String(mine));
+      var mark = first && window.performance && performance.mark;
+      // For bench/search.sh: results are in the document; then, a task after the next
+      // animation frame (whose paint shows them), painted.
+      if (mark) performance.mark("incidex-search-results");
+      first = false;
+      // The facets (counted over every match) once the results are on screen: a task
+      // after the animation frame that paints them. The next typed query need not wait.
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          if (mark) performance.mark("incidex-search-painted");
+          if (mine !== seq) return;
+          renderFacets(res.facets || {});
+          document.documentElement.setAttribute("data-search-done", String(mine));
+        }, 0);
+      });
     }).catch(function (e) {
       if (mine !== seq) return;
       status.textContent = "Search failed: " + e.message;
