@@ -462,6 +462,7 @@ fn release_freed_memory() {
         libc::malloc_trim(0);
     }
 }
+
 /// Bring the tantivy index beside the output up to date (`search::index::default_dir`)
 /// and return the static index files for the site.
 fn index_for_search(
