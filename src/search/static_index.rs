@@ -541,7 +541,7 @@ pub fn files(index: &SearchIndex, docs: &[SearchDoc], content: &str) -> Result<V
 
 #[cfg(test)]
 mod tests {
-    use super::gzip;
+    use super::{gzip, GZIP_POSTINGS, GZIP_SMALL};
 
     #[test]
     fn gzip_is_valid_deterministic_and_framed_like_flate2s_encoder() {
@@ -556,7 +556,7 @@ mod tests {
         let mut first = Vec::new();
         // Twice over: the second round runs on reset compressors and must give the same.
         for round in 0..2 {
-            for level in [1, 6, 9] {
+            for level in [1, GZIP_POSTINGS, GZIP_SMALL, 9] {
                 for input in inputs {
                     let got = gzip(input, level);
                     let mut back = Vec::new();
@@ -564,7 +564,10 @@ mod tests {
                         .read_to_end(&mut back)
                         .unwrap();
                     assert!(back == input, "level {level}, {} bytes", input.len());
-                    if input.len() < 32 * 1024 {
+                    // Level 1 is zlib-rs's "quick" strategy, whose blocks depend on how
+                    // the input is handed over (GzEncoder writes, then finishes; this
+                    // finishes at once): valid and deterministic, but not the same bytes.
+                    if input.len() < 32 * 1024 && level > 1 {
                         // Small enough for GzEncoder to deflate in one call: the same bytes.
                         let mut enc =
                             flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
