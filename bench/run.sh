@@ -21,11 +21,13 @@
 # `pagefind` on PATH, else `npx --no-install pagefind`), CARGO_TARGET_DIR.
 #
 # Every cold build gets a fresh output folder in a folder of its own, because incidex keeps
-# its tantivy index beside the output (`<parent>/.incidex/search-index`). Outputs are kept
-# until the end of the run, and leftovers of an earlier run are deleted first with a pause
-# after: on an ext4 without a journal (this machine's root), creating files within ~35 s of
-# deleting many makes the kernel's inode allocator skip every recently freed inode, which
-# cost a 10k build up to 40 % of its CPU time in the kernel. A CI job's fresh clone never
+# its tantivy index beside the output (`<parent>/.incidex/search-index/<name>`). Outputs are
+# kept until the end of the run, and no timed build starts within 6 minutes of a deletion
+# by this script (the time of the last one is kept in WORK/.deleted-at): on an ext4 without
+# a journal (this machine's root), the inode allocator skips every inode freed less than
+# 60 s ago, or 360 s when its inode-table block is dirty, which a build creating files
+# makes it (`recently_deleted` in fs/ext4/ialloc.c), one lookup each: a 10k build right
+# after deleting a 100k site spent 4.8 s in the kernel instead of ~1 s. A CI job's fresh clone never
 # pays that, so the benchmark does not either; `rm -rf public && incidex build` does. Hugo gets a minimal
 # site skeleton (config + two templates) created here at run time. The generated files without
 # front matter have no title Hugo can read, so some of Hugo's pages have empty titles; that
@@ -111,14 +113,28 @@ mkdir -p "$WORK/logs"
 WORK=$(cd "$WORK" && pwd) # absolute: Hugo resolves paths against its --source
 # Every build's output goes under RUNS, deleted when the benchmark ends (see the header).
 RUNS=$WORK/runs
+# Delete (what a build must not run right after), noting when.
+delete() {
+  rm -rf "$@"
+  date +%s >"$WORK/.deleted-at"
+}
+# Wait until no timed build can meet an inode freed by `delete` (see the header).
+settle() {
+  local since wait
+  since=$(cat "$WORK/.deleted-at" 2>/dev/null || echo 0)
+  wait=$((since + 370 - $(date +%s)))
+  if ((wait > 0)); then
+    echo "== waiting ${wait} s: files were deleted at $(date -d @"$since" +%T); ext4 reuses their inodes only 6 min later" >&2
+    sync
+    sleep "$wait"
+  fi
+}
 if compgen -G "$WORK/runs" >/dev/null || compgen -G "$WORK/incidex-*" >/dev/null || [[ -e $WORK/hugo-site ]]; then
-  echo "== deleting an earlier run's outputs, then waiting 40 s for the kernel to age them out" >&2
-  rm -rf "$RUNS" "$WORK"/incidex-* "$WORK/hugo-site"
-  sync
-  sleep 40
+  echo "== deleting an earlier run's outputs" >&2
+  delete "$RUNS" "$WORK"/incidex-* "$WORK/hugo-site"
 fi
 mkdir -p "$RUNS"
-trap 'rm -rf "$RUNS"' EXIT
+trap 'delete "$RUNS"' EXIT
 TSV=$WORK/results.tsv
 printf 'tool\tbuild\tpostmortems\twall_s\tuser_s\tsys_s\tcpu_s\tpeak_rss_kib\tsite_bytes\tindex_bytes\n' >"$TSV"
 
@@ -157,8 +173,7 @@ archive() {
   local n=$1 dir=$WORK/archive-$1-s$SEED stamp
   stamp="$n $SEED $(cat "$ROOT/examples/gen.rs" "$ROOT/examples/synthetic/mod.rs" | sha256sum | cut -c1-16)"
   if [[ ! -d $dir || $(cat "$dir.stamp" 2>/dev/null) != "$stamp" ]]; then
-    [[ -e $dir ]] && touch "$RUNS/.deleted"
-    rm -rf "$dir" "$dir.stamp"
+    delete "$dir" "$dir.stamp"
     local need_kb=$((n * 6)) free_kb
     free_kb=$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')
     ((free_kb > need_kb * 8)) || echo "warning: $free_kb KB free in $WORK; $n postmortems and their site need about $((need_kb * 8 / 1024)) MB" >&2
@@ -171,14 +186,10 @@ archive() {
 # The per-stage wall times `build -v` prints, indented under the row.
 stages() { grep -E '^ +[0-9.]+ m?s ' "$1" | sed 's/^ */        /' >&2 || true; }
 
-# Generate (or reuse) every archive before the first timed build; if an outdated one was
-# deleted, wait as after deleting old outputs (see the header).
+# Generate (or reuse) every archive before the first timed build, then wait out any
+# deletion (see the header).
 for n in "${SIZES[@]}"; do archive "$n" >/dev/null; done
-if [[ -e $RUNS/.deleted ]]; then
-  echo "== waiting 40 s after deleting outdated archives" >&2
-  sync
-  sleep 40
-fi
+settle
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for n in "${SIZES[@]}"; do

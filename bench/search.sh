@@ -30,10 +30,10 @@ sum() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 SITE=$(sum public)
 INDEX=$(sum public/search/index)
 awk -v s="$SITE" -v i="$INDEX" 'BEGIN { printf "site: %.1f MB, static index: %.1f MB = %.1f%% added to the site without it (%.1f%% of the total)\n", s/1e6, i/1e6, 100*i/(s-i), 100*i/s }'
-echo "tantivy index (beside the site, not published): $(du -sh .incidex/search-index | cut -f1)"
+echo "tantivy index (beside the site, not published): $(du -sh .incidex/search-index/public | cut -f1)"
 echo
 echo "== incidex search: query latency (20 rounds per query)"
-"$TARGET/release/examples/search_bench" .incidex/search-index 20 --build content
+"$TARGET/release/examples/search_bench" .incidex/search-index/public 20 --build content
 echo
 echo "== incidex search end to end (process start, freshness check, query, print)"
 for i in 1 2 3; do /usr/bin/time -f "%e s" "$TARGET/release/incidex" search --content content --output public --limit 10 connection pool > /dev/null; done
