@@ -86,7 +86,7 @@ fn synthetic(n: usize) -> Vec<Postmortem> {
                 record,
                 body_html: "<p>Body.</p>".into(),
                 toc: Vec::new(),
-                plain_text: plain_text.join(" "),
+                plain_text: plain_text.join(" ").into(),
                 extra: Default::default(),
                 diagnostics: Vec::new(),
             }

@@ -182,9 +182,9 @@ fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>) -> LoadedFile {
         slug,
         title,
         draft: fm.map(|f| f.draft).unwrap_or(false),
-        body_html: doc.markdown.html,
+        body_html: doc.markdown.html.into(),
         toc: doc.markdown.toc,
-        plain_text: doc.markdown.plain_text,
+        plain_text: doc.markdown.plain_text.into(),
         extra: fm
             .map(|f| f.extra.clone().into_iter().collect())
             .unwrap_or_default(),
@@ -229,10 +229,19 @@ pub fn link_moves<'a>(postmortems: impl IntoIterator<Item = &'a Postmortem>) -> 
 
 /// Apply [`link_moves`] to one postmortem's body.
 pub fn apply_link_moves(p: &mut Postmortem, moves: &[(String, String)]) {
+    if moves.is_empty() {
+        return;
+    }
+    let mut html = p.body_html.text();
+    let mut moved = false;
     for (from, to) in moves {
-        if p.body_html.contains(from.as_str()) {
-            p.body_html = p.body_html.replace(from.as_str(), to);
+        if html.contains(from.as_str()) {
+            html = html.replace(from.as_str(), to);
+            moved = true;
         }
+    }
+    if moved {
+        p.body_html = html.into();
     }
 }
 

@@ -152,9 +152,9 @@ pub(crate) mod testing {
             title: format!("Incident {}", spec.slug),
             draft: false,
             record,
-            body_html: String::new(),
+            body_html: Default::default(),
             toc: Vec::new(),
-            plain_text: String::new(),
+            plain_text: Default::default(),
             extra: Default::default(),
             diagnostics: Vec::new(),
         }

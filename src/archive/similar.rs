@@ -318,14 +318,15 @@ impl ChunkTerms {
         let docs = chunk
             .iter()
             .map(|p| {
-                let mut end = p.plain_text.len().min(BODY_BYTES);
-                while !p.plain_text.is_char_boundary(end) {
+                let body = p.plain_text.text();
+                let mut end = body.len().min(BODY_BYTES);
+                while !body.is_char_boundary(end) {
                     end -= 1;
                 }
                 let fields: [(&str, f32); 3] = [
                     (p.title.as_str(), 3.0),
                     (p.record.root_cause.summary.as_deref().unwrap_or(""), 2.0),
-                    (&p.plain_text[..end], 1.0),
+                    (&body[..end], 1.0),
                 ];
                 for (text, weight) in fields {
                     stems.each(text, |t| {
@@ -705,7 +706,7 @@ mod tests {
             ..Pm::default()
         });
         p.title = title.to_string();
-        p.plain_text = body.to_string();
+        p.plain_text = body.into();
         p
     }
 

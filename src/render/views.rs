@@ -282,7 +282,7 @@ impl IncidentView {
             path: p.path.clone(),
             card,
             root_cause: r.root_cause.summary.clone(),
-            body_html: p.body_html.clone(),
+            body_html: p.body_html.text(),
             toc: p.toc.clone(),
             timeline: r
                 .timeline

@@ -86,7 +86,7 @@ impl SearchDoc {
             .into_iter()
             .enumerate()
             .map(|(i, mut p)| {
-                let body = std::mem::take(&mut p.plain_text);
+                let body = std::mem::take(&mut p.plain_text).text();
                 let mut doc = SearchDoc::new(i as u32, &p, config);
                 doc.body = body;
                 doc
@@ -116,7 +116,7 @@ impl SearchDoc {
             url: row.url.clone(),
             title: p.title.clone(),
             summary: p.record.root_cause.summary.clone().unwrap_or_default(),
-            body: p.plain_text.clone(),
+            body: p.plain_text.text(),
             category: row.category.as_ref().map(facet),
             services,
             severity: row.severity.as_deref().map(named),
