@@ -78,19 +78,14 @@ impl SearchDoc {
             .collect()
     }
 
-    /// [`SearchDoc::all`], consuming the postmortems: each body moves into its document
-    /// instead of being copied, and everything else is freed. `build` indexes last, when
-    /// the pages are written, so the archive is no longer needed.
+    /// [`SearchDoc::all`], consuming the postmortems: each is freed as soon as its
+    /// document is made. `build` indexes last, when the pages are written, so the archive is
+    /// no longer needed.
     pub fn from_postmortems(postmortems: Vec<Postmortem>, config: &Config) -> Vec<SearchDoc> {
         postmortems
             .into_iter()
             .enumerate()
-            .map(|(i, mut p)| {
-                let body = std::mem::take(&mut p.plain_text).text();
-                let mut doc = SearchDoc::new(i as u32, &p, config);
-                doc.body = body;
-                doc
-            })
+            .map(|(i, p)| SearchDoc::new(i as u32, &p, config))
             .collect()
     }
 
