@@ -482,6 +482,7 @@ fn index_for_search(
     let config = opts.load.config;
     let inputs = index::inputs_fingerprint(opts.content, config, opts.load.include_drafts);
     let dir = index::default_dir(opts.output);
+    index::remove_old_layout(opts.output);
     let tantivy_index = index::ensure(&dir, docs, inputs)?;
     let content = index::read_freshness(&dir).map(|f| f.content).unwrap_or_default();
     if let Some(files) = static_index::reuse(opts.output, &content) {

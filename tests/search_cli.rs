@@ -87,8 +87,19 @@ fn two_outputs_in_one_folder_keep_separate_indexes() {
             String::from_utf8(out.stderr).unwrap(),
         )
     };
+    // An index of the old layout, directly in `.incidex/search-index/`: removed by a build.
+    let old = dir.path().join(".incidex/search-index");
+    std::fs::create_dir_all(&old).unwrap();
+    for name in ["incidex-search.json", "meta.json", "0123.idx"] {
+        std::fs::write(old.join(name), "{}").unwrap();
+    }
     run(&["build", "-q", "--content", "content", "--output", "public"]);
     run(&["build", "-q", "--content", "other", "--output", "preview"]);
+    let left: Vec<_> = std::fs::read_dir(&old)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(left.iter().all(|n| n == "public" || n == "preview"), "{left:?}");
     assert!(dir.path().join(".incidex/search-index/public").is_dir());
     assert!(dir.path().join(".incidex/search-index/preview").is_dir());
     // Searching an output with its own content: the build's index is reused (no

@@ -42,6 +42,26 @@ pub fn default_dir(output: &Path) -> PathBuf {
     state_dir(output).join("search-index").join(output_name(output))
 }
 
+/// Remove an index left by an earlier incidex directly in `.incidex/search-index/` (before
+/// each output had its own folder there): its files, recognised by the freshness record
+/// beside them, would otherwise stay forever (tens of MB for a large archive). Folders, the
+/// per-output indexes among them, are left alone. Best effort: a file that cannot be
+/// removed is left too.
+pub fn remove_old_layout(output: &Path) {
+    let old = state_dir(output).join("search-index");
+    if !old.join(META_FILE).is_file() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(&old) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// `.incidex/` beside the output folder: where a build keeps what is not published (the
 /// search index, the build stamps).
 pub fn state_dir(output: &Path) -> PathBuf {
