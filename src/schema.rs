@@ -31,7 +31,7 @@ pub struct RecordJson<'a> {
     pub authors: &'a [String],
     pub status: Option<&'a str>,
     pub draft: bool,
-    pub provenance: &'a BTreeMap<String, Provenance>,
+    pub provenance: &'a BTreeMap<std::borrow::Cow<'static, str>, Provenance>,
     pub diagnostics: Vec<DiagnosticJson<'a>>,
     /// Absolute page URL; present in archive.json, absent from inspect.
     #[serde(skip_serializing_if = "Option::is_none")]
