@@ -284,15 +284,6 @@ impl CompressedText {
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .unwrap_or_default()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
-    }
-
-    /// Bytes held in memory (for the tests' size checks).
-    pub fn packed_len(&self) -> usize {
-        self.packed.len()
-    }
 }
 
 impl From<String> for CompressedText {
@@ -361,12 +352,12 @@ mod tests {
         for text in ["", "x", html.as_str()] {
             let c = CompressedText::new(text);
             assert_eq!(c.text(), text);
-            assert_eq!(c.is_empty(), text.is_empty());
+            assert_eq!(c.packed.is_empty(), text.is_empty());
             assert_eq!(serde_json::to_value(&c).unwrap(), serde_json::json!(text));
             assert_eq!(c, CompressedText::from(text.to_string()));
         }
         // What it is for: repetitive prose and markup take a fraction of their size.
-        assert!(CompressedText::new(&html).packed_len() * 4 < html.len());
+        assert!(CompressedText::new(&html).packed.len() * 4 < html.len());
     }
 
     #[test]
