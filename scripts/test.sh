@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
   apt-get update -q && apt-get install -y -q chromium chromium-driver
 fi
+# jemalloc (the binary's allocator) is built from C source: it needs make and a C compiler.
+if [ "$(id -u)" = 0 ] && ! { command -v make && command -v cc; } >/dev/null; then
+  apt-get update -q && apt-get install -y -q make gcc
+fi
 cargo fmt --check
 cargo clippy --all-targets -q -- -D warnings
 cargo test --all-targets
