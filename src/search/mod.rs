@@ -82,8 +82,9 @@ impl SearchDoc {
     /// document is made. `build` indexes last, when the pages are written, so the archive is
     /// no longer needed.
     pub fn from_postmortems(postmortems: Vec<Postmortem>, config: &Config) -> Vec<SearchDoc> {
+        use rayon::prelude::*;
         postmortems
-            .into_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(i, p)| SearchDoc::new(i as u32, &p, config))
             .collect()
