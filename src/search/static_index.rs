@@ -113,7 +113,9 @@ fn scored_postings(index: &SearchIndex) -> Result<BTreeMap<String, TermPostings>
     let searcher = index.reader.searcher();
     let mut table: HashMap<String, TermPostings> = HashMap::new();
     for &(field, boost) in index.fields.text().iter() {
-        let mut weights: HashMap<String, Bm25Weight> = HashMap::new();
+        // A term's weight and document frequency are index-wide: worked out once per term,
+        // not once per segment holding it (each is a lookup in every segment).
+        let mut weights: HashMap<String, (Bm25Weight, u64)> = HashMap::new();
         for seg in searcher.segment_readers() {
             let ords = seg.fast_fields().u64("ord").map_err(tv)?;
             let norms = seg.get_fieldnorms_reader(field).map_err(tv)?;
@@ -123,20 +125,19 @@ fn scored_postings(index: &SearchIndex) -> Result<BTreeMap<String, TermPostings>
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                let weight = match weights.get(term) {
+                let (weight, field_df) = match weights.get(term) {
                     Some(w) => w.clone(),
                     None => {
-                        let w = Bm25Weight::for_terms(&searcher, &[Term::from_field_text(field, term)])
+                        let t = Term::from_field_text(field, term);
+                        let w = Bm25Weight::for_terms(&searcher, std::slice::from_ref(&t))
                             .map_err(tv)?
                             .boost_by(boost);
-                        weights.insert(term.to_string(), w.clone());
-                        w
+                        let df = searcher.doc_freq(&t).map_err(tv)?;
+                        weights.insert(term.to_string(), (w.clone(), df));
+                        (w, df)
                     }
                 };
                 let entry = table.entry(term.to_string()).or_default();
-                let field_df = searcher
-                    .doc_freq(&Term::from_field_text(field, term))
-                    .map_err(tv)?;
                 entry.df = entry.df.max(field_df);
                 let mut postings = inv
                     .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
