@@ -340,25 +340,33 @@ fn list_depth(l: &Line) -> Option<u8> {
     }
 }
 
+/// The label a line holds, read as [`parts`] reads it.
+fn line_label(line: &Line) -> Option<(Kind, Option<String>)> {
+    match line.kind {
+        LineKind::Heading(_) => split_label(&line.text, "", true, false),
+        LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
+            split_label(&line.text, line.bold_prefix(), false, false)
+        }
+        LineKind::ListItem { first: true, .. } => {
+            split_label(&line.text, line.bold_prefix(), line.starts_bold, true)
+        }
+        LineKind::TableRow { header: false } if line.cells.len() == 2 => {
+            label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
+        }
+        _ => None,
+    }
+}
+
 /// Every labelled part of `outline`, in document order.
 pub fn parts(outline: &Outline) -> Vec<Part> {
     let lines = &outline.lines;
+    // Each line's label, read once: a part's body ends at the next label, so the lines
+    // after a label are asked again (up to once per part above them) whether they are one.
+    let mut labels: Vec<Option<(Kind, Option<String>)>> = lines.iter().map(line_label).collect();
+    let is_label: Vec<bool> = labels.iter().map(Option::is_some).collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let found = match line.kind {
-            LineKind::Heading(_) => split_label(&line.text, "", true, false),
-            LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
-                split_label(&line.text, line.bold_prefix(), false, false)
-            }
-            LineKind::ListItem { first: true, .. } => {
-                split_label(&line.text, line.bold_prefix(), line.starts_bold, true)
-            }
-            LineKind::TableRow { header: false } if line.cells.len() == 2 => {
-                label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
-            }
-            _ => None,
-        };
-        let Some((kind, mut inline)) = found else { continue };
+        let Some((kind, mut inline)) = labels[i].take() else { continue };
         let in_section = line
             .section
             .and_then(|s| outline.sections.get(s))
@@ -386,12 +394,12 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
                 }
             }
             if body.is_empty() && inline.is_none() {
-                body = paragraph_body(outline, i);
+                body = paragraph_body(outline, &is_label, i);
             }
         } else if inline.is_none() {
-            body = paragraph_body(outline, i);
+            body = paragraph_body(outline, &is_label, i);
         } else if let Some(value) = inline.as_mut() {
-            for j in wrapped_lines(outline, i) {
+            for j in wrapped_lines(outline, &is_label, i) {
                 value.push(' ');
                 value.push_str(lines[j].text.trim());
             }
@@ -410,19 +418,19 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
 }
 
 /// Lines after a bare or bold label, up to the next heading or the next known label.
-fn paragraph_body(outline: &Outline, i: usize) -> Vec<usize> {
+/// `is_label[j]`: [`line_label`] found a label on line `j`.
+fn paragraph_body(outline: &Outline, is_label: &[bool], i: usize) -> Vec<usize> {
     let mut body = Vec::new();
     for (j, l) in outline.lines.iter().enumerate().skip(i + 1) {
         if matches!(l.kind, LineKind::Heading(_)) {
             break;
         }
-        let is_label = match l.kind {
-            LineKind::Paragraph | LineKind::BlockQuote => {
-                split_label(&l.text, l.bold_prefix(), false, false).is_some()
-            }
+        // For these kinds `line_label` asks `split_label(text, bold, false, false)`.
+        let ends = match l.kind {
+            LineKind::Paragraph | LineKind::BlockQuote => is_label[j],
             _ => false,
         };
-        if is_label {
+        if ends {
             break;
         }
         body.push(j);
@@ -433,7 +441,7 @@ fn paragraph_body(outline: &Outline, i: usize) -> Vec<usize> {
 /// The rest of the paragraph a "Label: value" line opens, when the value wraps onto the
 /// next source lines, up to a line that is itself a label ("**Status:** x" lines stacked without
 /// blank lines are one Markdown paragraph).
-fn wrapped_lines(outline: &Outline, i: usize) -> Vec<usize> {
+fn wrapped_lines(outline: &Outline, is_label: &[bool], i: usize) -> Vec<usize> {
     let lines = &outline.lines;
     let mut body = Vec::new();
     if !matches!(lines[i].kind, LineKind::Paragraph | LineKind::BlockQuote) {
@@ -443,7 +451,9 @@ fn wrapped_lines(outline: &Outline, i: usize) -> Vec<usize> {
         let (prev, l) = (&lines[j - 1], &lines[j]);
         if l.number != prev.number + 1
             || l.kind != lines[i].kind
-            || split_label(&l.text, l.bold_prefix(), false, false).is_some()
+            // `l` is a paragraph or quote line, as line `i` is: its label was read with
+            // `split_label(text, bold, false, false)`.
+            || is_label[j]
         {
             break;
         }

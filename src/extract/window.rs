@@ -17,7 +17,6 @@ use crate::model::{Provenance, Record, TimelineEvent, When};
 use crate::parse::{LineKind, Outline};
 use jiff::civil::Date;
 use regex::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// What bare dates and times in the text are read against.
@@ -31,6 +30,17 @@ pub struct Frame {
     pub zone_line: Option<u32>,
     /// True when `zone` is the configured default, not something the text says.
     pub zone_assumed: bool,
+    /// Per line of the outline: its dates and times are not the incident's window (see
+    /// [`excluded`]). Read once here; [`apply`] asks it again for the same lines.
+    pub excluded: Vec<bool>,
+}
+
+impl Frame {
+    /// Whether outline line `i` is excluded from the window. A frame not built by [`frame`]
+    /// (a test's) excludes nothing.
+    fn skips(&self, i: usize) -> bool {
+        self.excluded.get(i).copied().unwrap_or(false)
+    }
 }
 
 static ALL_TIMES_IN: LazyLock<Regex> = LazyLock::new(|| {
@@ -42,21 +52,24 @@ static UNDATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Indices of lines whose dates and times are not the incident's window.
-fn excluded(outline: &Outline, parts: &[Part]) -> HashSet<usize> {
-    let mut out: HashSet<usize> = parts
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.kind,
-                Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
-            )
-        })
-        .flat_map(|p| p.body.iter().copied())
-        .collect();
+/// Per line of `outline`: true when its dates and times are not the incident's window
+/// (the body of a timeline, actions, lessons or closing part; code; "Last updated: ...").
+fn excluded(outline: &Outline, parts: &[Part]) -> Vec<bool> {
+    let mut out = vec![false; outline.lines.len()];
+    for p in parts.iter().filter(|p| {
+        matches!(
+            p.kind,
+            Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
+        )
+    }) {
+        for &i in &p.body {
+            out[i] = true;
+        }
+    }
     for (i, l) in outline.lines.iter().enumerate() {
-        if matches!(l.kind, LineKind::Code) || UNDATED_LINE.is_match(&l.text) {
-            out.insert(i);
+        // A line already excluded needs no pattern run: excluding it again changes nothing.
+        if !out[i] && (matches!(l.kind, LineKind::Code) || UNDATED_LINE.is_match(&l.text)) {
+            out[i] = true;
         }
     }
     out
@@ -64,13 +77,15 @@ fn excluded(outline: &Outline, parts: &[Part]) -> HashSet<usize> {
 
 /// Work out the incident's date and the document's zone.
 pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_>) -> Frame {
-    let mut f = Frame::default();
-    let skip = excluded(outline, parts);
+    let mut f = Frame {
+        excluded: excluded(outline, parts),
+        ..Frame::default()
+    };
     // Date: front matter, then the first full date in the text.
     f.anchor = record.start.or(record.end).map(|w| w.datetime.date());
     if f.anchor.is_none() {
         'lines: for (i, l) in outline.lines.iter().enumerate() {
-            if skip.contains(&i) {
+            if f.skips(i) {
                 continue;
             }
             for d in when::find_dates(&l.text) {
@@ -128,7 +143,7 @@ pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_
         }
     }
     for (i, l) in outline.lines.iter().enumerate() {
-        if matches!(l.kind, LineKind::Code) || skip.contains(&i) && !in_timeline(parts, i) {
+        if matches!(l.kind, LineKind::Code) || f.skips(i) && !in_timeline(parts, i) {
             continue;
         }
         if let Some(z) = when::find_times(&l.text).into_iter().find_map(|t| t.zone) {
@@ -232,7 +247,6 @@ pub fn apply(
 
     // 2. A written range: in a Duration field first, then anywhere in the prose.
     if start.is_none() || end.is_none() {
-        let skip = excluded(outline, parts);
         let mut candidates: Vec<(u32, String, Option<Date>)> = Vec::new();
         for p in sections::of_kind(parts, Kind::Duration) {
             for (line, text) in p.texts(outline) {
@@ -241,7 +255,7 @@ pub fn apply(
         }
         let mut last_date: Option<Date> = None;
         for (i, l) in outline.lines.iter().enumerate() {
-            if skip.contains(&i) {
+            if frame.skips(i) {
                 continue;
             }
             let moments = when::find_moments(&l.text);
@@ -343,7 +357,7 @@ pub fn apply(
 
     // 3. Prose that says when it began and when it was restored.
     if start.is_none() && end.is_none() {
-        if let Some((s, e)) = prose_window(outline, parts, frame) {
+        if let Some((s, e)) = prose_window(outline, frame) {
             start = s;
             end = e;
         }
@@ -551,13 +565,12 @@ static RESTORED_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "On May 3 at 1pm PST the monitoring reported errors ... back to normal at 4pm PST":
 /// the first time in a sentence saying it began, the last in one saying it was restored.
-fn prose_window(outline: &Outline, parts: &[Part], frame: &Frame) -> Option<(Option<Found>, Option<Found>)> {
-    let skip = excluded(outline, parts);
+fn prose_window(outline: &Outline, frame: &Frame) -> Option<(Option<Found>, Option<Found>)> {
     let mut start: Option<Found> = None;
     let mut end: Option<Found> = None;
     let year = frame.anchor.map(|a| a.year());
     for (i, l) in outline.lines.iter().enumerate() {
-        if skip.contains(&i) || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. }) {
+        if frame.skips(i) || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. }) {
             continue;
         }
         let mut line_date: Option<Date> = None;
@@ -686,13 +699,17 @@ pub fn stated_duration(outline: &Outline, parts: &[Part]) -> Option<(i64, u32, S
     {
         return Some(found);
     }
-    let skip: HashSet<usize> = parts
+    let mut skip = vec![false; outline.lines.len()];
+    for p in parts
         .iter()
         .filter(|p| matches!(p.kind, Kind::Timeline | Kind::Actions | Kind::Lessons))
-        .flat_map(|p| p.body.iter().copied())
-        .collect();
+    {
+        for &i in &p.body {
+            skip[i] = true;
+        }
+    }
     for (i, l) in outline.lines.iter().enumerate() {
-        if skip.contains(&i) || matches!(l.kind, LineKind::Code) {
+        if skip[i] || matches!(l.kind, LineKind::Code) {
             continue;
         }
         let lower = l.text.to_ascii_lowercase();
