@@ -29,11 +29,16 @@ static STATUS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// The moment an event line starts with, if it does.
-fn leading_moment(text: &str) -> Option<Moment> {
-    let m = when::find_moments(text).into_iter().next()?;
+/// The first moment written in `text`.
+fn first_moment(text: &str) -> Option<Moment> {
+    when::find_moments(text).into_iter().next()
+}
+
+/// The moment an event line starts with, if it does; `first` is [`first_moment`] of `text`.
+fn leading_moment(text: &str, first: Option<&Moment>) -> Option<Moment> {
+    let m = first?;
     m.time.as_ref()?;
-    LEAD.is_match(&text[..m.start]).then_some(m)
+    LEAD.is_match(&text[..m.start]).then(|| m.clone())
 }
 
 fn event_text(text: &str, m: &Moment) -> String {
@@ -93,20 +98,28 @@ pub fn events(
         // Table rows: the time is in the first cell, or split over "Date | Time | Event".
         let joined;
         let mut text_cells = 1;
+        // The first moment of `read_from`, when already found (the first cell's).
+        let mut known_first: Option<Option<Moment>> = None;
         let read_from = if l.cells.len() >= 2 && !status_mode {
             let first = l.cells[0].as_str();
-            let date_only = when::find_moments(first)
-                .first()
-                .is_some_and(|m| m.time.is_none());
+            let opening = first_moment(first);
+            let date_only = opening.as_ref().is_some_and(|m| m.time.is_none());
             if l.cells.len() >= 3 && date_only {
                 joined = format!("{} {}", first, l.cells[1]);
                 text_cells = 2;
                 joined.as_str()
             } else {
+                known_first = Some(opening);
                 first
             }
         } else {
             l.text.as_str()
+        };
+        // Read once: the event's time, else (below) a date heading for the events after it.
+        let opening = if status_mode {
+            None
+        } else {
+            known_first.unwrap_or_else(|| first_moment(read_from))
         };
         let m = if status_mode {
             // a status update carries its timestamp anywhere on the line
@@ -114,7 +127,7 @@ pub fn events(
                 .into_iter()
                 .find(|m| m.time.is_some() && m.date.is_some())
         } else {
-            leading_moment(read_from)
+            leading_moment(read_from, opening.as_ref())
         };
         let Some(m) = m else {
             if let Some(tok) = placeholder::find_token(read_from) {
@@ -133,9 +146,7 @@ pub fn events(
             }
             // "### June 7" or "2031-06-07 (all times UTC)": later bare times are on that date.
             if !status_mode {
-                if let Some(d) = when::find_moments(read_from)
-                    .into_iter()
-                    .next()
+                if let Some(d) = opening
                     .filter(|d| d.date.is_some() && d.time.is_none() && LEAD.is_match(&read_from[..d.start]))
                 {
                     if read_from.split_whitespace().count() <= 8 {

@@ -566,6 +566,18 @@ mod tests {
         assert_eq!(find_dates("MAY 10, 2023 at 09:00")[0].year, Some(2023));
     }
 
+    proptest::proptest! {
+        /// The date prefilter never rejects text a spelling accepts, over text made of
+        /// what dates are made of (digits, separators, words, ordinal suffixes).
+        #[test]
+        fn any_date_agrees_with_the_spellings(line in r"[0-9/.\- ,]{0,14}(?:[A-Za-z]{0,9}[0-9 ,stndrh]{0,9})?") {
+            let any_spelling = [&*ISO_DATE, &*MONTH_FIRST, &*DAY_FIRST, &*NUMERIC_DATE]
+                .iter()
+                .any(|re| re.is_match(&line));
+            proptest::prop_assert_eq!(ANY_DATE.is_match(&line), any_spelling);
+        }
+    }
+
     #[test]
     fn overlapping_moments_are_not_a_range() {
         // Regression (fuzzing): this used to panic slicing text[a.end..b.start].

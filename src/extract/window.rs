@@ -582,6 +582,11 @@ fn prose_window(outline: &Outline, frame: &Frame) -> Option<(Option<Found>, Opti
                 }
             }
             let timed: Vec<&Moment> = moments.iter().filter(|m| m.time.is_some()).collect();
+            // Both readings below take a time from this sentence; without one they do
+            // nothing, so the cue patterns need not run (most sentences have no time).
+            if timed.is_empty() {
+                continue;
+            }
             let restored = RESTORED_CUE.is_match(sentence);
             if start.is_none() && BEGAN_CUE.is_match(sentence) && (!restored || timed.len() >= 2) {
                 if let Some(m) = timed.first() {
