@@ -385,7 +385,9 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
     let is_label: Vec<bool> = labels.iter().map(Option::is_some).collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some((kind, mut inline)) = labels[i].take() else { continue };
+        let Some((kind, mut inline)) = labels[i].take() else {
+            continue;
+        };
         let in_section = line
             .section
             .and_then(|s| outline.sections.get(s))

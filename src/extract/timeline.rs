@@ -10,7 +10,7 @@
 use super::pattern;
 use super::placeholder;
 use super::sections::{self, Kind, Part};
-use super::when::{self, Moment};
+use super::when::{self, LineReadings, Moment};
 use super::window::Frame;
 use crate::diagnostic::Diagnostic;
 use crate::model::TimelineEvent;
@@ -76,6 +76,7 @@ fn timeline_lines(outline: &Outline, parts: &[Part]) -> Vec<usize> {
 pub fn events(
     outline: &Outline,
     parts: &[Part],
+    readings: &LineReadings,
     frame: &Frame,
     path: &str,
     diags: &mut Vec<Diagnostic>,
@@ -100,6 +101,8 @@ pub fn events(
         let mut text_cells = 1;
         // The first moment of `read_from`, when already found (the first cell's).
         let mut known_first: Option<Option<Moment>> = None;
+        // `read_from` is the line's whole text.
+        let mut whole_line = false;
         let read_from = if l.cells.len() >= 2 && !status_mode {
             let first = l.cells[0].as_str();
             let opening = first_moment(first);
@@ -113,19 +116,27 @@ pub fn events(
                 first
             }
         } else {
+            whole_line = true;
             l.text.as_str()
         };
         // Read once: the event's time, else (below) a date heading for the events after it.
+        // A line read whole (not a table row's cells) may have been read by another extractor.
         let opening = if status_mode {
             None
+        } else if let Some(first) = known_first {
+            first
+        } else if whole_line {
+            readings.moments(outline, i).first().cloned()
         } else {
-            known_first.unwrap_or_else(|| first_moment(read_from))
+            first_moment(read_from)
         };
         let m = if status_mode {
             // a status update carries its timestamp anywhere on the line
-            when::find_moments(&l.text)
-                .into_iter()
+            readings
+                .moments(outline, i)
+                .iter()
                 .find(|m| m.time.is_some() && m.date.is_some())
+                .cloned()
         } else {
             leading_moment(read_from, opening.as_ref())
         };
@@ -238,7 +249,7 @@ mod tests {
             ..Frame::default()
         };
         let mut d = Vec::new();
-        let ev = events(&o, &ps, &frame, "t.md", &mut d);
+        let ev = events(&o, &ps, &LineReadings::new(&o), &frame, "t.md", &mut d);
         (ev, d)
     }
 

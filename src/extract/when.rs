@@ -6,9 +6,11 @@
 use super::pattern;
 use super::zone::{self, Zone};
 use crate::model::When;
+use crate::parse::Outline;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
 use regex::Regex;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 /// A parsed value plus the zone label as written (`"UTC"`, `"+01:00"`), when one was.
@@ -300,7 +302,8 @@ pub fn find_times(text: &str) -> Vec<TimeHit> {
     find_times_with(text, &find_dates(text))
 }
 
-fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
+/// [`find_times`] given the [`find_dates`] of `text`.
+pub fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
     let mut hits: Vec<TimeHit> = Vec::new();
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return hits;
@@ -401,11 +404,15 @@ static TIME_DATE_GAP: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)^[\s,]*(?
 /// Dates and times of `text` paired into moments ("May 10, 2023, 09:00 AM",
 /// "00:30 UTC on August 15"), in order.
 pub fn find_moments(text: &str) -> Vec<Moment> {
-    let dates = find_dates(text);
-    let times = find_times_with(text, &dates);
+    find_moments_with(text, &find_dates(text))
+}
+
+/// [`find_moments`] given the [`find_dates`] of `text`.
+pub fn find_moments_with(text: &str, dates: &[DateHit]) -> Vec<Moment> {
+    let times = find_times_with(text, dates);
     let mut items: Vec<(usize, Option<DateHit>, Option<TimeHit>)> = dates
-        .into_iter()
-        .map(|d| (d.start, Some(d), None))
+        .iter()
+        .map(|d| (d.start, Some(*d), None))
         .chain(times.into_iter().map(|t| (t.start, None, Some(t))))
         .collect();
     items.sort_by_key(|i| i.0);
@@ -477,6 +484,36 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
         }
     }
     out
+}
+
+/// The dates and moments of each line of an outline, each read on first use and kept: the
+/// window, the timeline and the ambiguous-date check read the same lines, and reading a
+/// line is several pattern scans.
+#[derive(Debug, Default)]
+pub struct LineReadings {
+    dates: Vec<OnceCell<Vec<DateHit>>>,
+    moments: Vec<OnceCell<Vec<Moment>>>,
+}
+
+impl LineReadings {
+    /// Nothing read yet, a slot per line of `outline`.
+    pub fn new(outline: &Outline) -> Self {
+        let n = outline.lines.len();
+        LineReadings {
+            dates: vec![OnceCell::new(); n],
+            moments: vec![OnceCell::new(); n],
+        }
+    }
+
+    /// [`find_dates`] of line `i` of `outline` (the outline these readings were made for).
+    pub fn dates(&self, outline: &Outline, i: usize) -> &[DateHit] {
+        self.dates[i].get_or_init(|| find_dates(&outline.lines[i].text))
+    }
+
+    /// [`find_moments`] of line `i` of `outline` (the outline these readings were made for).
+    pub fn moments(&self, outline: &Outline, i: usize) -> &[Moment] {
+        self.moments[i].get_or_init(|| find_moments_with(&outline.lines[i].text, self.dates(outline, i)))
+    }
 }
 
 static RANGE_GAP: LazyLock<Regex> =

@@ -10,13 +10,14 @@
 
 use super::pattern;
 use super::sections::{self, Kind, Part};
-use super::when::{self, Moment, ZoneHit};
+use super::when::{self, LineReadings, Moment, ZoneHit};
 use super::{duration, placeholder, zone, Context};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Provenance, Record, TimelineEvent, When};
 use crate::parse::{LineKind, Outline};
 use jiff::civil::Date;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What bare dates and times in the text are read against.
@@ -76,7 +77,13 @@ fn excluded(outline: &Outline, parts: &[Part]) -> Vec<bool> {
 }
 
 /// Work out the incident's date and the document's zone.
-pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_>) -> Frame {
+pub fn frame(
+    outline: &Outline,
+    parts: &[Part],
+    readings: &LineReadings,
+    record: &Record,
+    cx: &Context<'_>,
+) -> Frame {
     let mut f = Frame {
         excluded: excluded(outline, parts),
         ..Frame::default()
@@ -84,11 +91,11 @@ pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_
     // Date: front matter, then the first full date in the text.
     f.anchor = record.start.or(record.end).map(|w| w.datetime.date());
     if f.anchor.is_none() {
-        'lines: for (i, l) in outline.lines.iter().enumerate() {
+        'lines: for i in 0..outline.lines.len() {
             if f.skips(i) {
                 continue;
             }
-            for d in when::find_dates(&l.text) {
+            for d in readings.dates(outline, i) {
                 if d.year.is_some() {
                     if let Some(date) = d.resolve(None) {
                         f.anchor = Some(date);
@@ -146,7 +153,8 @@ pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_
         if matches!(l.kind, LineKind::Code) || f.skips(i) && !in_timeline(parts, i) {
             continue;
         }
-        if let Some(z) = when::find_times(&l.text).into_iter().find_map(|t| t.zone) {
+        let times = when::find_times_with(&l.text, readings.dates(outline, i));
+        if let Some(z) = times.into_iter().find_map(|t| t.zone) {
             f.zone = Some(z);
             f.zone_line = Some(l.number);
             return f;
@@ -197,6 +205,7 @@ fn moment_instant(m: &Moment, fallback_date: Option<Date>, frame: &Frame) -> Opt
 pub fn apply(
     outline: &Outline,
     parts: &[Part],
+    readings: &LineReadings,
     events: &[TimelineEvent],
     frame: &Frame,
     record: &mut Record,
@@ -258,7 +267,7 @@ pub fn apply(
             if frame.skips(i) {
                 continue;
             }
-            let moments = when::find_moments(&l.text);
+            let moments = readings.moments(outline, i);
             if moments.iter().any(|m| m.time.is_some()) {
                 candidates.push((l.number, l.text.clone(), last_date));
             }
@@ -357,7 +366,7 @@ pub fn apply(
 
     // 3. Prose that says when it began and when it was restored.
     if start.is_none() && end.is_none() {
-        if let Some((s, e)) = prose_window(outline, frame) {
+        if let Some((s, e)) = prose_window(outline, readings, frame) {
             start = s;
             end = e;
         }
@@ -565,7 +574,11 @@ static RESTORED_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "On May 3 at 1pm PST the monitoring reported errors ... back to normal at 4pm PST":
 /// the first time in a sentence saying it began, the last in one saying it was restored.
-fn prose_window(outline: &Outline, frame: &Frame) -> Option<(Option<Found>, Option<Found>)> {
+fn prose_window(
+    outline: &Outline,
+    readings: &LineReadings,
+    frame: &Frame,
+) -> Option<(Option<Found>, Option<Found>)> {
     let mut start: Option<Found> = None;
     let mut end: Option<Found> = None;
     let year = frame.anchor.map(|a| a.year());
@@ -575,8 +588,13 @@ fn prose_window(outline: &Outline, frame: &Frame) -> Option<(Option<Found>, Opti
         }
         let mut line_date: Option<Date> = None;
         for sentence in l.text.split_inclusive(". ") {
-            let moments = when::find_moments(sentence);
-            for m in &moments {
+            // A one-sentence line was read whole already.
+            let moments: Cow<[Moment]> = if sentence.len() == l.text.len() {
+                Cow::Borrowed(readings.moments(outline, i))
+            } else {
+                Cow::Owned(when::find_moments(sentence))
+            };
+            for m in moments.iter() {
                 if let Some(d) = m.date.and_then(|d| d.resolve(year)) {
                     line_date = Some(d);
                 }
@@ -758,11 +776,12 @@ mod tests {
         };
         let o = render(md, 1, &|_| None).outline;
         let ps = sections::parts(&o);
+        let readings = LineReadings::new(&o);
         let mut record = Record::default();
-        let f = frame(&o, &ps, &record, &cx);
+        let f = frame(&o, &ps, &readings, &record, &cx);
         let mut diags = Vec::new();
-        let ev = super::super::timeline::events(&o, &ps, &f, "t.md", &mut diags);
-        apply(&o, &ps, &ev, &f, &mut record, "t.md", &cx, &mut diags);
+        let ev = super::super::timeline::events(&o, &ps, &readings, &f, "t.md", &mut diags);
+        apply(&o, &ps, &readings, &ev, &f, &mut record, "t.md", &cx, &mut diags);
         (record, diags)
     }
 
