@@ -256,10 +256,10 @@ pub fn apply(
 
     // 2. A written range: in a Duration field first, then anywhere in the prose.
     if start.is_none() || end.is_none() {
-        let mut candidates: Vec<(u32, String, Option<Date>)> = Vec::new();
+        let mut candidates: Vec<(u32, &str, Option<Date>)> = Vec::new();
         for p in sections::of_kind(parts, Kind::Duration) {
             for (line, text) in p.texts(outline) {
-                candidates.push((line, text.to_string(), None));
+                candidates.push((line, text, None));
             }
         }
         let mut last_date: Option<Date> = None;
@@ -269,7 +269,7 @@ pub fn apply(
             }
             let moments = readings.moments(outline, i);
             if moments.iter().any(|m| m.time.is_some()) {
-                candidates.push((l.number, l.text.clone(), last_date));
+                candidates.push((l.number, &l.text, last_date));
             }
             if let Some(d) = moments
                 .iter()
@@ -280,7 +280,7 @@ pub fn apply(
             }
         }
         'cands: for (line, text, prior_date) in candidates {
-            for r in when::find_ranges(&text) {
+            for r in when::find_ranges(text) {
                 // The range's date: its own, else the last date before it on the line or
                 // just above, else the incident's.
                 let before = when::find_dates(&text[..r.from.start])
