@@ -103,13 +103,25 @@ pub fn normalize_label(text: &str) -> String {
     }
 }
 
+/// `label.contains(phrase)` for a short label: a plain byte scan. `str::contains` first
+/// builds a searcher for the phrase, which costs more than scanning a label a few words
+/// long, and [`label_kind`] asks for some thirty phrases per line.
+fn has_phrase(label: &str, phrase: &str) -> bool {
+    let (l, p) = (label.as_bytes(), phrase.as_bytes());
+    match p.first() {
+        None => true,
+        Some(&first) => l.len() >= p.len() && l.windows(p.len()).any(|w| w[0] == first && w == p),
+    }
+}
+
 /// The kind of a label, if it is one incidex knows.
 pub fn label_kind(label: &str) -> Option<Kind> {
     let l = normalize_label(label);
-    if l.is_empty() || !l.starts_with(|c: char| c.is_alphabetic()) || l.split(' ').count() > 8 {
+    // `nth(8).is_some()`: more than eight words, without counting the rest.
+    if l.is_empty() || !l.starts_with(|c: char| c.is_alphabetic()) || l.split(' ').nth(8).is_some() {
         return None;
     }
-    let has = |s: &str| l.contains(s);
+    let has = |s: &str| has_phrase(&l, s);
     let is = |opts: &[&str]| opts.contains(&l.as_str());
     let kind = if has("timeline") || has("chronolog") || has("sequence of events") {
         Kind::Timeline
@@ -511,6 +523,11 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn has_phrase_is_contains(label in r"[a-c -]{0,12}|\PC{0,8}", phrase in r"[a-c -]{0,4}|\PC{0,2}") {
+            proptest::prop_assert_eq!(has_phrase(&label, &phrase), label.contains(phrase.as_str()));
+        }
+
         #[test]
         fn normalize_label_reads_as_it_was_written(
             text in r"[ \t0-9a-zA-Z.:)*#_\-•📜İΣσςÅ]{0,24}|\PC{0,24}"
