@@ -12,7 +12,6 @@ use super::sections::{self, Kind, Part};
 use crate::model::{Provenance, Record};
 use crate::parse::{LineKind, Outline};
 use regex::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 const WHO: &str = r"(?:users?|customers?|clients?|visitors?|subscribers?|players?|members?|traffic|requests?|sessions?|merchants?|tenants?|shoppers?|buyers?|people|players?)";
@@ -223,28 +222,25 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
             passages(outline, inline.into_iter().chain(body))
         })
         .collect();
-    let skip: HashSet<usize> = parts
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.kind,
-                Kind::Timeline
-                    | Kind::Actions
-                    | Kind::Lessons
-                    | Kind::Other
-                    | Kind::Resolution
-                    | Kind::Detection
-            )
-        })
-        .flat_map(|p| p.body.iter().copied())
-        .collect();
+    // Per outline line: not prose that states impact.
+    let mut skip = vec![false; outline.lines.len()];
+    for p in parts.iter().filter(|p| {
+        matches!(
+            p.kind,
+            Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other | Kind::Resolution | Kind::Detection
+        )
+    }) {
+        for &i in &p.body {
+            skip[i] = true;
+        }
+    }
     let prose = passages(
         outline,
         outline
             .lines
             .iter()
             .enumerate()
-            .filter(|(i, l)| !skip.contains(i) && !matches!(l.kind, LineKind::Code))
+            .filter(|(i, l)| !skip[*i] && !matches!(l.kind, LineKind::Code))
             .map(|(i, l)| (i, l.number, l.text.as_str())),
     );
     let ordered = || impact.iter().chain(prose.iter());
