@@ -12,7 +12,6 @@ use super::sections::{self, Kind, Part};
 use crate::model::{Provenance, Record};
 use crate::parse::{LineKind, Outline};
 use regex::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 const WHO: &str = r"(?:users?|customers?|clients?|visitors?|subscribers?|players?|members?|traffic|requests?|sessions?|merchants?|tenants?|shoppers?|buyers?|people|players?)";
@@ -59,11 +58,14 @@ static ALL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:all|every)\s+(?:of\s+)?(?:our\s+|the\s+)?(?:users?|customers?|visitors?|(?:inbound\s+|incoming\s+)?traffic)\b",
     )
 });
+const USERS_WORDS: &str = r"(?:users|customers|subscribers)";
 static USERS: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?i)\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|million)?\s+(?:active\s+|unique\s+|registered\s+)?(?:users|customers|subscribers)\b",
-    )
+    pattern(&format!(
+        r"(?i)\b(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(k|thousand|million)?\s+(?:active\s+|unique\s+|registered\s+)?{USERS_WORDS}\b"
+    ))
 });
+/// The words [`USERS`] ends with, under the same flags: text without them has no match.
+static USERS_WORD: LazyLock<Regex> = LazyLock::new(|| pattern(&format!(r"(?i){USERS_WORDS}")));
 
 /// A percent of users stated in `text`, as digits ("42% of customers", "9% of all orders")
 /// or as a plain fraction ("half of the requests").
@@ -142,7 +144,9 @@ pub fn users_in(text: &str) -> Option<u64> {
 
 /// [`users_in`] with the byte offset where the number starts.
 fn users_at(text: &str) -> Option<(u64, usize)> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    // USERS needs a digit and one of its words; most passages have neither, and the
+    // word alone is a literal search, where USERS scans from every position.
+    if !super::when::has_ascii_digit(text) || !USERS_WORD.is_match(text) {
         return None;
     }
     let c = USERS.captures(text)?;
@@ -218,28 +222,25 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
             passages(outline, inline.into_iter().chain(body))
         })
         .collect();
-    let skip: HashSet<usize> = parts
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.kind,
-                Kind::Timeline
-                    | Kind::Actions
-                    | Kind::Lessons
-                    | Kind::Other
-                    | Kind::Resolution
-                    | Kind::Detection
-            )
-        })
-        .flat_map(|p| p.body.iter().copied())
-        .collect();
+    // Per outline line: not prose that states impact.
+    let mut skip = vec![false; outline.lines.len()];
+    for p in parts.iter().filter(|p| {
+        matches!(
+            p.kind,
+            Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other | Kind::Resolution | Kind::Detection
+        )
+    }) {
+        for &i in &p.body {
+            skip[i] = true;
+        }
+    }
     let prose = passages(
         outline,
         outline
             .lines
             .iter()
             .enumerate()
-            .filter(|(i, l)| !skip.contains(i) && !matches!(l.kind, LineKind::Code))
+            .filter(|(i, l)| !skip[*i] && !matches!(l.kind, LineKind::Code))
             .map(|(i, l)| (i, l.number, l.text.as_str())),
     );
     let ordered = || impact.iter().chain(prose.iter());
@@ -311,6 +312,17 @@ pub fn first_sentence(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::parse::markdown::render;
+
+    proptest::proptest! {
+        /// The word prefilter of `users_at` passes whatever USERS matches, case folding
+        /// included ("UſERS" with a long s matches both).
+        #[test]
+        fn users_word_passes_every_users_match(
+            text in r"[a-z ]{0,6}[0-9]{1,4}(?:,[0-9]{3})? ?(?:k|K|thousand|million)? (?:active |Unique )?(?:users|USERS|Customers|subſcribers|uſers|user|clients|cust omers)[ .s]?"
+        ) {
+            proptest::prop_assert!(!USERS.is_match(&text) || USERS_WORD.is_match(&text));
+        }
+    }
 
     #[test]
     fn percent_of_people_not_of_machines() {

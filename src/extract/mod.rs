@@ -58,13 +58,15 @@ pub fn extract(doc: &Document, cx: &Context<'_>) -> (Record, Vec<Diagnostic>) {
     }
     let outline = &doc.markdown.outline;
     let parts = sections::parts(outline);
+    let readings = when::LineReadings::new(outline);
 
     title(doc, outline, &mut record);
-    let frame = window::frame(outline, &parts, &record, cx);
-    let events = timeline::events(outline, &parts, &frame, &doc.path, &mut diags);
+    let frame = window::frame(outline, &parts, &readings, &record, cx);
+    let events = timeline::events(outline, &parts, &readings, &frame, &doc.path, &mut diags);
     window::apply(
         outline,
         &parts,
+        &readings,
         &events,
         &frame,
         &mut record,
@@ -80,7 +82,7 @@ pub fn extract(doc: &Document, cx: &Context<'_>) -> (Record, Vec<Diagnostic>) {
     root_cause::apply(outline, &parts, &cx.config.taxonomy, &mut record);
     actions::apply(outline, &parts, &mut record);
     short_fields(outline, &parts, &mut record, &doc.path, &mut diags);
-    ambiguous_dates(outline, &doc.path, &mut diags);
+    ambiguous_dates(outline, &readings, &doc.path, &mut diags);
     (record, diags)
 }
 
@@ -181,12 +183,17 @@ fn short_fields(
 }
 
 /// Numeric dates like 03/04/2024 that read two ways.
-fn ambiguous_dates(outline: &Outline, path: &str, diags: &mut Vec<Diagnostic>) {
-    for l in &outline.lines {
+fn ambiguous_dates(
+    outline: &Outline,
+    readings: &when::LineReadings,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (i, l) in outline.lines.iter().enumerate() {
         if matches!(l.kind, LineKind::Code) {
             continue;
         }
-        for d in when::find_dates(&l.text) {
+        for d in readings.dates(outline, i) {
             if d.ambiguous {
                 let written = &l.text[d.start..d.end];
                 diags.push(

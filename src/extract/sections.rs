@@ -7,6 +7,7 @@
 //! labels, not how to read dates or impact; the field extractors do that.
 
 use crate::parse::{Line, LineKind, Outline};
+use std::borrow::Cow;
 
 /// What a label announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,24 +75,53 @@ impl Part {
 
 /// Strip emoji, bullets, numbering and emphasis leftovers around a label.
 pub fn normalize_label(text: &str) -> String {
-    let t: String = text
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || "/-&'().,:;?".contains(*c))
-        .collect();
+    let kept = |c: char| c.is_alphanumeric() || c.is_whitespace() || "/-&'().,:;?".contains(c);
+    // Most labels have nothing to strip: borrow them rather than copy.
+    let t: Cow<str> = if text.chars().all(kept) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|c| kept(*c)).collect())
+    };
     let t = t
         .trim()
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')');
     let t = t.trim().trim_end_matches([':', '.', ' ']);
-    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    // The words joined by single spaces (words are never empty, so this is `join(" ")`).
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    // For ASCII text `to_lowercase` is `make_ascii_lowercase`, without a second string.
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        out.to_lowercase()
+    }
+}
+
+/// `label.contains(phrase)` for a short label: a plain byte scan. `str::contains` first
+/// builds a searcher for the phrase, which costs more than scanning a label a few words
+/// long, and [`label_kind`] asks for some thirty phrases per line.
+fn has_phrase(label: &str, phrase: &str) -> bool {
+    let (l, p) = (label.as_bytes(), phrase.as_bytes());
+    match p.first() {
+        None => true,
+        Some(&first) => l.len() >= p.len() && l.windows(p.len()).any(|w| w[0] == first && w == p),
+    }
 }
 
 /// The kind of a label, if it is one incidex knows.
 pub fn label_kind(label: &str) -> Option<Kind> {
     let l = normalize_label(label);
-    if l.is_empty() || !l.starts_with(|c: char| c.is_alphabetic()) || l.split(' ').count() > 8 {
+    // `nth(8).is_some()`: more than eight words, without counting the rest.
+    if l.is_empty() || !l.starts_with(|c: char| c.is_alphabetic()) || l.split(' ').nth(8).is_some() {
         return None;
     }
-    let has = |s: &str| l.contains(s);
+    let has = |s: &str| has_phrase(&l, s);
     let is = |opts: &[&str]| opts.contains(&l.as_str());
     let kind = if has("timeline") || has("chronolog") || has("sequence of events") {
         Kind::Timeline
@@ -321,7 +351,8 @@ fn split_label(
             return Some((kind, has_value.then(|| rest.to_string())));
         }
     }
-    if whole_line_label || (!list_item && t.split_whitespace().count() <= 6) {
+    // `nth(6).is_none()`: at most six words, without counting the rest of a long line.
+    if whole_line_label || (!list_item && t.split_whitespace().nth(6).is_none()) {
         let words = normalize_label(t);
         // A bare line is a label only when it is nothing but the label.
         if !t.ends_with(['.', '!', '?']) || whole_line_label {
@@ -340,25 +371,35 @@ fn list_depth(l: &Line) -> Option<u8> {
     }
 }
 
+/// The label a line holds, read as [`parts`] reads it.
+fn line_label(line: &Line) -> Option<(Kind, Option<String>)> {
+    match line.kind {
+        LineKind::Heading(_) => split_label(&line.text, "", true, false),
+        LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
+            split_label(&line.text, line.bold_prefix(), false, false)
+        }
+        LineKind::ListItem { first: true, .. } => {
+            split_label(&line.text, line.bold_prefix(), line.starts_bold, true)
+        }
+        LineKind::TableRow { header: false } if line.cells.len() == 2 => {
+            label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
+        }
+        _ => None,
+    }
+}
+
 /// Every labelled part of `outline`, in document order.
 pub fn parts(outline: &Outline) -> Vec<Part> {
     let lines = &outline.lines;
+    // Each line's label, read once: a part's body ends at the next label, so the lines
+    // after a label are asked again (up to once per part above them) whether they are one.
+    let mut labels: Vec<Option<(Kind, Option<String>)>> = lines.iter().map(line_label).collect();
+    let is_label: Vec<bool> = labels.iter().map(Option::is_some).collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let found = match line.kind {
-            LineKind::Heading(_) => split_label(&line.text, "", true, false),
-            LineKind::Paragraph | LineKind::BlockQuote | LineKind::Html => {
-                split_label(&line.text, line.bold_prefix(), false, false)
-            }
-            LineKind::ListItem { first: true, .. } => {
-                split_label(&line.text, line.bold_prefix(), line.starts_bold, true)
-            }
-            LineKind::TableRow { header: false } if line.cells.len() == 2 => {
-                label_kind(&line.cells[0]).map(|k| (k, Some(line.cells[1].clone())))
-            }
-            _ => None,
+        let Some((kind, mut inline)) = labels[i].take() else {
+            continue;
         };
-        let Some((kind, mut inline)) = found else { continue };
         let in_section = line
             .section
             .and_then(|s| outline.sections.get(s))
@@ -386,12 +427,12 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
                 }
             }
             if body.is_empty() && inline.is_none() {
-                body = paragraph_body(outline, i);
+                body = paragraph_body(outline, &is_label, i);
             }
         } else if inline.is_none() {
-            body = paragraph_body(outline, i);
+            body = paragraph_body(outline, &is_label, i);
         } else if let Some(value) = inline.as_mut() {
-            for j in wrapped_lines(outline, i) {
+            for j in wrapped_lines(outline, &is_label, i) {
                 value.push(' ');
                 value.push_str(lines[j].text.trim());
             }
@@ -410,19 +451,19 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
 }
 
 /// Lines after a bare or bold label, up to the next heading or the next known label.
-fn paragraph_body(outline: &Outline, i: usize) -> Vec<usize> {
+/// `is_label[j]`: [`line_label`] found a label on line `j`.
+fn paragraph_body(outline: &Outline, is_label: &[bool], i: usize) -> Vec<usize> {
     let mut body = Vec::new();
     for (j, l) in outline.lines.iter().enumerate().skip(i + 1) {
         if matches!(l.kind, LineKind::Heading(_)) {
             break;
         }
-        let is_label = match l.kind {
-            LineKind::Paragraph | LineKind::BlockQuote => {
-                split_label(&l.text, l.bold_prefix(), false, false).is_some()
-            }
+        // For these kinds `line_label` asks `split_label(text, bold, false, false)`.
+        let ends = match l.kind {
+            LineKind::Paragraph | LineKind::BlockQuote => is_label[j],
             _ => false,
         };
-        if is_label {
+        if ends {
             break;
         }
         body.push(j);
@@ -433,7 +474,7 @@ fn paragraph_body(outline: &Outline, i: usize) -> Vec<usize> {
 /// The rest of the paragraph a "Label: value" line opens, when the value wraps onto the
 /// next source lines, up to a line that is itself a label ("**Status:** x" lines stacked without
 /// blank lines are one Markdown paragraph).
-fn wrapped_lines(outline: &Outline, i: usize) -> Vec<usize> {
+fn wrapped_lines(outline: &Outline, is_label: &[bool], i: usize) -> Vec<usize> {
     let lines = &outline.lines;
     let mut body = Vec::new();
     if !matches!(lines[i].kind, LineKind::Paragraph | LineKind::BlockQuote) {
@@ -443,7 +484,9 @@ fn wrapped_lines(outline: &Outline, i: usize) -> Vec<usize> {
         let (prev, l) = (&lines[j - 1], &lines[j]);
         if l.number != prev.number + 1
             || l.kind != lines[i].kind
-            || split_label(&l.text, l.bold_prefix(), false, false).is_some()
+            // `l` is a paragraph or quote line, as line `i` is: its label was read with
+            // `split_label(text, bold, false, false)`.
+            || is_label[j]
         {
             break;
         }
@@ -464,6 +507,33 @@ mod tests {
 
     fn outline(md: &str) -> Outline {
         render(md, 1, &|_| None).outline
+    }
+
+    /// `normalize_label` as first written (four strings per call), to check the leaner one.
+    fn normalize_label_as_written(text: &str) -> String {
+        let t: String = text
+            .chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace() || "/-&'().,:;?".contains(*c))
+            .collect();
+        let t = t
+            .trim()
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')');
+        let t = t.trim().trim_end_matches([':', '.', ' ']);
+        t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn has_phrase_is_contains(label in r"[a-c -]{0,12}|\PC{0,8}", phrase in r"[a-c -]{0,4}|\PC{0,2}") {
+            proptest::prop_assert_eq!(has_phrase(&label, &phrase), label.contains(phrase.as_str()));
+        }
+
+        #[test]
+        fn normalize_label_reads_as_it_was_written(
+            text in r"[ \t0-9a-zA-Z.:)*#_\-•📜İΣσςÅ]{0,24}|\PC{0,24}"
+        ) {
+            proptest::prop_assert_eq!(normalize_label(&text), normalize_label_as_written(&text));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use super::pattern;
 use super::placeholder;
 use super::sections::{self, Kind, Part};
-use super::when::{self, Moment};
+use super::when::{self, LineReadings, Moment};
 use super::window::Frame;
 use crate::diagnostic::Diagnostic;
 use crate::model::TimelineEvent;
@@ -29,11 +29,16 @@ static STATUS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// The moment an event line starts with, if it does.
-fn leading_moment(text: &str) -> Option<Moment> {
-    let m = when::find_moments(text).into_iter().next()?;
+/// The first moment written in `text`.
+fn first_moment(text: &str) -> Option<Moment> {
+    when::find_moments(text).into_iter().next()
+}
+
+/// The moment an event line starts with, if it does; `first` is [`first_moment`] of `text`.
+fn leading_moment(text: &str, first: Option<&Moment>) -> Option<Moment> {
+    let m = first?;
     m.time.as_ref()?;
-    LEAD.is_match(&text[..m.start]).then_some(m)
+    LEAD.is_match(&text[..m.start]).then(|| m.clone())
 }
 
 fn event_text(text: &str, m: &Moment) -> String {
@@ -71,6 +76,7 @@ fn timeline_lines(outline: &Outline, parts: &[Part]) -> Vec<usize> {
 pub fn events(
     outline: &Outline,
     parts: &[Part],
+    readings: &LineReadings,
     frame: &Frame,
     path: &str,
     diags: &mut Vec<Diagnostic>,
@@ -93,28 +99,46 @@ pub fn events(
         // Table rows: the time is in the first cell, or split over "Date | Time | Event".
         let joined;
         let mut text_cells = 1;
+        // The first moment of `read_from`, when already found (the first cell's).
+        let mut known_first: Option<Option<Moment>> = None;
+        // `read_from` is the line's whole text.
+        let mut whole_line = false;
         let read_from = if l.cells.len() >= 2 && !status_mode {
             let first = l.cells[0].as_str();
-            let date_only = when::find_moments(first)
-                .first()
-                .is_some_and(|m| m.time.is_none());
+            let opening = first_moment(first);
+            let date_only = opening.as_ref().is_some_and(|m| m.time.is_none());
             if l.cells.len() >= 3 && date_only {
                 joined = format!("{} {}", first, l.cells[1]);
                 text_cells = 2;
                 joined.as_str()
             } else {
+                known_first = Some(opening);
                 first
             }
         } else {
+            whole_line = true;
             l.text.as_str()
+        };
+        // Read once: the event's time, else (below) a date heading for the events after it.
+        // A line read whole (not a table row's cells) may have been read by another extractor.
+        let opening = if status_mode {
+            None
+        } else if let Some(first) = known_first {
+            first
+        } else if whole_line {
+            readings.moments(outline, i).first().cloned()
+        } else {
+            first_moment(read_from)
         };
         let m = if status_mode {
             // a status update carries its timestamp anywhere on the line
-            when::find_moments(&l.text)
-                .into_iter()
+            readings
+                .moments(outline, i)
+                .iter()
                 .find(|m| m.time.is_some() && m.date.is_some())
+                .cloned()
         } else {
-            leading_moment(read_from)
+            leading_moment(read_from, opening.as_ref())
         };
         let Some(m) = m else {
             if let Some(tok) = placeholder::find_token(read_from) {
@@ -133,9 +157,7 @@ pub fn events(
             }
             // "### June 7" or "2031-06-07 (all times UTC)": later bare times are on that date.
             if !status_mode {
-                if let Some(d) = when::find_moments(read_from)
-                    .into_iter()
-                    .next()
+                if let Some(d) = opening
                     .filter(|d| d.date.is_some() && d.time.is_none() && LEAD.is_match(&read_from[..d.start]))
                 {
                     if read_from.split_whitespace().count() <= 8 {
@@ -227,7 +249,7 @@ mod tests {
             ..Frame::default()
         };
         let mut d = Vec::new();
-        let ev = events(&o, &ps, &frame, "t.md", &mut d);
+        let ev = events(&o, &ps, &LineReadings::new(&o), &frame, "t.md", &mut d);
         (ev, d)
     }
 

@@ -6,9 +6,11 @@
 use super::pattern;
 use super::zone::{self, Zone};
 use crate::model::When;
+use crate::parse::Outline;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
 use regex::Regex;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 /// A parsed value plus the zone label as written (`"UTC"`, `"+01:00"`), when one was.
@@ -189,11 +191,21 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
+/// Whether `text` holds an ASCII digit. Every date and time spelling has one, and most
+/// prose lines have none, so this runs on every line read: the bytes are tested sixteen at
+/// a time without stopping inside a block (which the compiler turns into vector compares),
+/// where `bytes().any(..)` tests and branches byte by byte.
+pub(crate) fn has_ascii_digit(text: &str) -> bool {
+    text.as_bytes()
+        .chunks(16)
+        .any(|block| block.iter().fold(false, |seen, b| seen | b.is_ascii_digit()))
+}
+
 /// Every date written in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
     // Every spelling has a digit; most prose lines have none.
-    if !text.bytes().any(|b| b.is_ascii_digit()) || !ANY_DATE.is_match(text) {
+    if !has_ascii_digit(text) || !ANY_DATE.is_match(text) {
         return hits;
     }
     let push = |h: DateHit, hits: &mut Vec<DateHit>| {
@@ -300,9 +312,10 @@ pub fn find_times(text: &str) -> Vec<TimeHit> {
     find_times_with(text, &find_dates(text))
 }
 
-fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
+/// [`find_times`] given the [`find_dates`] of `text`.
+pub fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
     let mut hits: Vec<TimeHit> = Vec::new();
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !has_ascii_digit(text) {
         return hits;
     }
     for c in TIME_12H.captures_iter(text) {
@@ -401,11 +414,15 @@ static TIME_DATE_GAP: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)^[\s,]*(?
 /// Dates and times of `text` paired into moments ("May 10, 2023, 09:00 AM",
 /// "00:30 UTC on August 15"), in order.
 pub fn find_moments(text: &str) -> Vec<Moment> {
-    let dates = find_dates(text);
-    let times = find_times_with(text, &dates);
+    find_moments_with(text, &find_dates(text))
+}
+
+/// [`find_moments`] given the [`find_dates`] of `text`.
+pub fn find_moments_with(text: &str, dates: &[DateHit]) -> Vec<Moment> {
+    let times = find_times_with(text, dates);
     let mut items: Vec<(usize, Option<DateHit>, Option<TimeHit>)> = dates
-        .into_iter()
-        .map(|d| (d.start, Some(d), None))
+        .iter()
+        .map(|d| (d.start, Some(*d), None))
         .chain(times.into_iter().map(|t| (t.start, None, Some(t))))
         .collect();
     items.sort_by_key(|i| i.0);
@@ -477,6 +494,36 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
         }
     }
     out
+}
+
+/// The dates and moments of each line of an outline, each read on first use and kept: the
+/// window, the timeline and the ambiguous-date check read the same lines, and reading a
+/// line is several pattern scans.
+#[derive(Debug, Default)]
+pub struct LineReadings {
+    dates: Vec<OnceCell<Vec<DateHit>>>,
+    moments: Vec<OnceCell<Vec<Moment>>>,
+}
+
+impl LineReadings {
+    /// Nothing read yet, a slot per line of `outline`.
+    pub fn new(outline: &Outline) -> Self {
+        let n = outline.lines.len();
+        LineReadings {
+            dates: vec![OnceCell::new(); n],
+            moments: vec![OnceCell::new(); n],
+        }
+    }
+
+    /// [`find_dates`] of line `i` of `outline` (the outline these readings were made for).
+    pub fn dates(&self, outline: &Outline, i: usize) -> &[DateHit] {
+        self.dates[i].get_or_init(|| find_dates(&outline.lines[i].text))
+    }
+
+    /// [`find_moments`] of line `i` of `outline` (the outline these readings were made for).
+    pub fn moments(&self, outline: &Outline, i: usize) -> &[Moment] {
+        self.moments[i].get_or_init(|| find_moments_with(&outline.lines[i].text, self.dates(outline, i)))
+    }
 }
 
 static RANGE_GAP: LazyLock<Regex> =
@@ -564,6 +611,23 @@ mod tests {
         assert!(!ANY_DATE.is_match("at 10:05 AM: paged"));
         assert!(find_dates("at 10:05 AM: paged").is_empty());
         assert_eq!(find_dates("MAY 10, 2023 at 09:00")[0].year, Some(2023));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn has_ascii_digit_is_any_byte_a_digit(text in r"\PC{0,40}") {
+            proptest::prop_assert_eq!(has_ascii_digit(&text), text.bytes().any(|b| b.is_ascii_digit()));
+        }
+
+        /// The date prefilter never rejects text a spelling accepts, over text made of
+        /// what dates are made of (digits, separators, words, ordinal suffixes).
+        #[test]
+        fn any_date_agrees_with_the_spellings(line in r"[0-9/.\- ,]{0,14}(?:[A-Za-z]{0,9}[0-9 ,stndrh]{0,9})?") {
+            let any_spelling = [&*ISO_DATE, &*MONTH_FIRST, &*DAY_FIRST, &*NUMERIC_DATE]
+                .iter()
+                .any(|re| re.is_match(&line));
+            proptest::prop_assert_eq!(ANY_DATE.is_match(&line), any_spelling);
+        }
     }
 
     #[test]

@@ -10,14 +10,14 @@
 
 use super::pattern;
 use super::sections::{self, Kind, Part};
-use super::when::{self, Moment, ZoneHit};
+use super::when::{self, LineReadings, Moment, ZoneHit};
 use super::{duration, placeholder, zone, Context};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Provenance, Record, TimelineEvent, When};
 use crate::parse::{LineKind, Outline};
 use jiff::civil::Date;
 use regex::Regex;
-use std::collections::HashSet;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What bare dates and times in the text are read against.
@@ -31,6 +31,17 @@ pub struct Frame {
     pub zone_line: Option<u32>,
     /// True when `zone` is the configured default, not something the text says.
     pub zone_assumed: bool,
+    /// Per line of the outline: its dates and times are not the incident's window (see
+    /// [`excluded`]). Read once here; [`apply`] asks it again for the same lines.
+    pub excluded: Vec<bool>,
+}
+
+impl Frame {
+    /// Whether outline line `i` is excluded from the window. A frame not built by [`frame`]
+    /// (a test's) excludes nothing.
+    fn skips(&self, i: usize) -> bool {
+        self.excluded.get(i).copied().unwrap_or(false)
+    }
 }
 
 static ALL_TIMES_IN: LazyLock<Regex> = LazyLock::new(|| {
@@ -42,38 +53,49 @@ static UNDATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Indices of lines whose dates and times are not the incident's window.
-fn excluded(outline: &Outline, parts: &[Part]) -> HashSet<usize> {
-    let mut out: HashSet<usize> = parts
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.kind,
-                Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
-            )
-        })
-        .flat_map(|p| p.body.iter().copied())
-        .collect();
+/// Per line of `outline`: true when its dates and times are not the incident's window
+/// (the body of a timeline, actions, lessons or closing part; code; "Last updated: ...").
+fn excluded(outline: &Outline, parts: &[Part]) -> Vec<bool> {
+    let mut out = vec![false; outline.lines.len()];
+    for p in parts.iter().filter(|p| {
+        matches!(
+            p.kind,
+            Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
+        )
+    }) {
+        for &i in &p.body {
+            out[i] = true;
+        }
+    }
     for (i, l) in outline.lines.iter().enumerate() {
-        if matches!(l.kind, LineKind::Code) || UNDATED_LINE.is_match(&l.text) {
-            out.insert(i);
+        // A line already excluded needs no pattern run: excluding it again changes nothing.
+        if !out[i] && (matches!(l.kind, LineKind::Code) || UNDATED_LINE.is_match(&l.text)) {
+            out[i] = true;
         }
     }
     out
 }
 
 /// Work out the incident's date and the document's zone.
-pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_>) -> Frame {
-    let mut f = Frame::default();
-    let skip = excluded(outline, parts);
+pub fn frame(
+    outline: &Outline,
+    parts: &[Part],
+    readings: &LineReadings,
+    record: &Record,
+    cx: &Context<'_>,
+) -> Frame {
+    let mut f = Frame {
+        excluded: excluded(outline, parts),
+        ..Frame::default()
+    };
     // Date: front matter, then the first full date in the text.
     f.anchor = record.start.or(record.end).map(|w| w.datetime.date());
     if f.anchor.is_none() {
-        'lines: for (i, l) in outline.lines.iter().enumerate() {
-            if skip.contains(&i) {
+        'lines: for i in 0..outline.lines.len() {
+            if f.skips(i) {
                 continue;
             }
-            for d in when::find_dates(&l.text) {
+            for d in readings.dates(outline, i) {
                 if d.year.is_some() {
                     if let Some(date) = d.resolve(None) {
                         f.anchor = Some(date);
@@ -128,10 +150,11 @@ pub fn frame(outline: &Outline, parts: &[Part], record: &Record, cx: &Context<'_
         }
     }
     for (i, l) in outline.lines.iter().enumerate() {
-        if matches!(l.kind, LineKind::Code) || skip.contains(&i) && !in_timeline(parts, i) {
+        if matches!(l.kind, LineKind::Code) || f.skips(i) && !in_timeline(parts, i) {
             continue;
         }
-        if let Some(z) = when::find_times(&l.text).into_iter().find_map(|t| t.zone) {
+        let times = when::find_times_with(&l.text, readings.dates(outline, i));
+        if let Some(z) = times.into_iter().find_map(|t| t.zone) {
             f.zone = Some(z);
             f.zone_line = Some(l.number);
             return f;
@@ -182,6 +205,7 @@ fn moment_instant(m: &Moment, fallback_date: Option<Date>, frame: &Frame) -> Opt
 pub fn apply(
     outline: &Outline,
     parts: &[Part],
+    readings: &LineReadings,
     events: &[TimelineEvent],
     frame: &Frame,
     record: &mut Record,
@@ -232,21 +256,20 @@ pub fn apply(
 
     // 2. A written range: in a Duration field first, then anywhere in the prose.
     if start.is_none() || end.is_none() {
-        let skip = excluded(outline, parts);
-        let mut candidates: Vec<(u32, String, Option<Date>)> = Vec::new();
+        let mut candidates: Vec<(u32, &str, Option<Date>)> = Vec::new();
         for p in sections::of_kind(parts, Kind::Duration) {
             for (line, text) in p.texts(outline) {
-                candidates.push((line, text.to_string(), None));
+                candidates.push((line, text, None));
             }
         }
         let mut last_date: Option<Date> = None;
         for (i, l) in outline.lines.iter().enumerate() {
-            if skip.contains(&i) {
+            if frame.skips(i) {
                 continue;
             }
-            let moments = when::find_moments(&l.text);
+            let moments = readings.moments(outline, i);
             if moments.iter().any(|m| m.time.is_some()) {
-                candidates.push((l.number, l.text.clone(), last_date));
+                candidates.push((l.number, &l.text, last_date));
             }
             if let Some(d) = moments
                 .iter()
@@ -257,7 +280,7 @@ pub fn apply(
             }
         }
         'cands: for (line, text, prior_date) in candidates {
-            for r in when::find_ranges(&text) {
+            for r in when::find_ranges(text) {
                 // The range's date: its own, else the last date before it on the line or
                 // just above, else the incident's.
                 let before = when::find_dates(&text[..r.from.start])
@@ -343,7 +366,7 @@ pub fn apply(
 
     // 3. Prose that says when it began and when it was restored.
     if start.is_none() && end.is_none() {
-        if let Some((s, e)) = prose_window(outline, parts, frame) {
+        if let Some((s, e)) = prose_window(outline, readings, frame) {
             start = s;
             end = e;
         }
@@ -551,24 +574,37 @@ static RESTORED_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "On May 3 at 1pm PST the monitoring reported errors ... back to normal at 4pm PST":
 /// the first time in a sentence saying it began, the last in one saying it was restored.
-fn prose_window(outline: &Outline, parts: &[Part], frame: &Frame) -> Option<(Option<Found>, Option<Found>)> {
-    let skip = excluded(outline, parts);
+fn prose_window(
+    outline: &Outline,
+    readings: &LineReadings,
+    frame: &Frame,
+) -> Option<(Option<Found>, Option<Found>)> {
     let mut start: Option<Found> = None;
     let mut end: Option<Found> = None;
     let year = frame.anchor.map(|a| a.year());
     for (i, l) in outline.lines.iter().enumerate() {
-        if skip.contains(&i) || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. }) {
+        if frame.skips(i) || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. }) {
             continue;
         }
         let mut line_date: Option<Date> = None;
         for sentence in l.text.split_inclusive(". ") {
-            let moments = when::find_moments(sentence);
-            for m in &moments {
+            // A one-sentence line was read whole already.
+            let moments: Cow<[Moment]> = if sentence.len() == l.text.len() {
+                Cow::Borrowed(readings.moments(outline, i))
+            } else {
+                Cow::Owned(when::find_moments(sentence))
+            };
+            for m in moments.iter() {
                 if let Some(d) = m.date.and_then(|d| d.resolve(year)) {
                     line_date = Some(d);
                 }
             }
             let timed: Vec<&Moment> = moments.iter().filter(|m| m.time.is_some()).collect();
+            // Both readings below take a time from this sentence; without one they do
+            // nothing, so the cue patterns need not run (most sentences have no time).
+            if timed.is_empty() {
+                continue;
+            }
             let restored = RESTORED_CUE.is_match(sentence);
             if start.is_none() && BEGAN_CUE.is_match(sentence) && (!restored || timed.len() >= 2) {
                 if let Some(m) = timed.first() {
@@ -686,13 +722,17 @@ pub fn stated_duration(outline: &Outline, parts: &[Part]) -> Option<(i64, u32, S
     {
         return Some(found);
     }
-    let skip: HashSet<usize> = parts
+    let mut skip = vec![false; outline.lines.len()];
+    for p in parts
         .iter()
         .filter(|p| matches!(p.kind, Kind::Timeline | Kind::Actions | Kind::Lessons))
-        .flat_map(|p| p.body.iter().copied())
-        .collect();
+    {
+        for &i in &p.body {
+            skip[i] = true;
+        }
+    }
     for (i, l) in outline.lines.iter().enumerate() {
-        if skip.contains(&i) || matches!(l.kind, LineKind::Code) {
+        if skip[i] || matches!(l.kind, LineKind::Code) {
             continue;
         }
         let lower = l.text.to_ascii_lowercase();
@@ -736,11 +776,12 @@ mod tests {
         };
         let o = render(md, 1, &|_| None).outline;
         let ps = sections::parts(&o);
+        let readings = LineReadings::new(&o);
         let mut record = Record::default();
-        let f = frame(&o, &ps, &record, &cx);
+        let f = frame(&o, &ps, &readings, &record, &cx);
         let mut diags = Vec::new();
-        let ev = super::super::timeline::events(&o, &ps, &f, "t.md", &mut diags);
-        apply(&o, &ps, &ev, &f, &mut record, "t.md", &cx, &mut diags);
+        let ev = super::super::timeline::events(&o, &ps, &readings, &f, "t.md", &mut diags);
+        apply(&o, &ps, &readings, &ev, &f, &mut record, "t.md", &cx, &mut diags);
         (record, diags)
     }
 
