@@ -464,7 +464,7 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
 
 /// Hand memory freed by rendering back to the OS before indexing starts, so the two
 /// stages' peaks do not add up. The binary runs on jemalloc (`main.rs`), which would
-/// otherwise return it only after its decay time; 10k postmortems: peak 250 → 205 MiB.
+/// otherwise return it only after its decay time; 10k postmortems: peak ~250 → ~200 MiB.
 /// Under another allocator (the library's own tests) this purges jemalloc's empty arenas:
 /// a no-op.
 fn release_freed_memory() {
