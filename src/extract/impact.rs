@@ -223,17 +223,18 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
         })
         .collect();
     // Per outline line: not prose that states impact.
-    let mut skip = vec![false; outline.lines.len()];
-    for p in parts.iter().filter(|p| {
-        matches!(
-            p.kind,
-            Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other | Kind::Resolution | Kind::Detection
-        )
-    }) {
-        for &i in &p.body {
-            skip[i] = true;
-        }
-    }
+    let skip = sections::body_lines(
+        outline,
+        parts,
+        &[
+            Kind::Timeline,
+            Kind::Actions,
+            Kind::Lessons,
+            Kind::Other,
+            Kind::Resolution,
+            Kind::Detection,
+        ],
+    );
     let prose = passages(
         outline,
         outline

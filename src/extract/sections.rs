@@ -388,6 +388,18 @@ fn line_label(line: &Line) -> Option<(Kind, Option<String>)> {
     }
 }
 
+/// Per line of `outline`: whether it is in the body of a part of one of `kinds` (the
+/// lines an extractor skips, e.g. a timeline's when reading the incident window).
+pub fn body_lines(outline: &Outline, parts: &[Part], kinds: &[Kind]) -> Vec<bool> {
+    let mut out = vec![false; outline.lines.len()];
+    for p in parts.iter().filter(|p| kinds.contains(&p.kind)) {
+        for &i in &p.body {
+            out[i] = true;
+        }
+    }
+    out
+}
+
 /// Every labelled part of `outline`, in document order.
 pub fn parts(outline: &Outline) -> Vec<Part> {
     let lines = &outline.lines;

@@ -99,36 +99,24 @@ pub fn events(
         // Table rows: the time is in the first cell, or split over "Date | Time | Event".
         let joined;
         let mut text_cells = 1;
-        // The first moment of `read_from`, when already found (the first cell's).
-        let mut known_first: Option<Option<Moment>> = None;
-        // `read_from` is the line's whole text.
-        let mut whole_line = false;
-        let read_from = if l.cells.len() >= 2 && !status_mode {
+        // `read_from` and its first moment, read once: the event's time, else (below) a
+        // date heading for the events after it. A whole line's reading is shared with the
+        // other extractors (`readings`).
+        let (read_from, opening) = if l.cells.len() >= 2 && !status_mode {
             let first = l.cells[0].as_str();
             let opening = first_moment(first);
             let date_only = opening.as_ref().is_some_and(|m| m.time.is_none());
             if l.cells.len() >= 3 && date_only {
                 joined = format!("{} {}", first, l.cells[1]);
                 text_cells = 2;
-                joined.as_str()
+                (joined.as_str(), first_moment(&joined))
             } else {
-                known_first = Some(opening);
-                first
+                (first, opening)
             }
+        } else if status_mode {
+            (l.text.as_str(), None)
         } else {
-            whole_line = true;
-            l.text.as_str()
-        };
-        // Read once: the event's time, else (below) a date heading for the events after it.
-        // A line read whole (not a table row's cells) may have been read by another extractor.
-        let opening = if status_mode {
-            None
-        } else if let Some(first) = known_first {
-            first
-        } else if whole_line {
-            readings.moments(outline, i).first().cloned()
-        } else {
-            first_moment(read_from)
+            (l.text.as_str(), readings.moments(outline, i).first().cloned())
         };
         let m = if status_mode {
             // a status update carries its timestamp anywhere on the line

@@ -56,17 +56,8 @@ static UNDATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Per line of `outline`: true when its dates and times are not the incident's window
 /// (the body of a timeline, actions, lessons or closing part; code; "Last updated: ...").
 fn excluded(outline: &Outline, parts: &[Part]) -> Vec<bool> {
-    let mut out = vec![false; outline.lines.len()];
-    for p in parts.iter().filter(|p| {
-        matches!(
-            p.kind,
-            Kind::Timeline | Kind::Actions | Kind::Lessons | Kind::Other
-        )
-    }) {
-        for &i in &p.body {
-            out[i] = true;
-        }
-    }
+    let kinds = [Kind::Timeline, Kind::Actions, Kind::Lessons, Kind::Other];
+    let mut out = sections::body_lines(outline, parts, &kinds);
     for (i, l) in outline.lines.iter().enumerate() {
         // A line already excluded needs no pattern run: excluding it again changes nothing.
         if !out[i] && (matches!(l.kind, LineKind::Code) || UNDATED_LINE.is_match(&l.text)) {
@@ -722,15 +713,7 @@ pub fn stated_duration(outline: &Outline, parts: &[Part]) -> Option<(i64, u32, S
     {
         return Some(found);
     }
-    let mut skip = vec![false; outline.lines.len()];
-    for p in parts
-        .iter()
-        .filter(|p| matches!(p.kind, Kind::Timeline | Kind::Actions | Kind::Lessons))
-    {
-        for &i in &p.body {
-            skip[i] = true;
-        }
-    }
+    let skip = sections::body_lines(outline, parts, &[Kind::Timeline, Kind::Actions, Kind::Lessons]);
     for (i, l) in outline.lines.iter().enumerate() {
         if skip[i] || matches!(l.kind, LineKind::Code) {
             continue;
