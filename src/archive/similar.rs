@@ -405,74 +405,25 @@ impl Default for Stems {
     }
 }
 
-/// What a byte is when splitting words: an ASCII letter or digit, another ASCII byte (a
-/// separator), or part of a non-ASCII character (look at the whole character).
-const ASCII_ALNUM: u8 = 1;
-const NON_ASCII: u8 = 2;
-const BYTE_KIND: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = if b >= 0x80 {
-            NON_ASCII
-        } else if (b as u8).is_ascii_alphanumeric() {
-            ASCII_ALNUM
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
-
 impl Stems {
     /// Calls `f` with the number of each term of `text`, in order. This loop is most of the
-    /// cost of reading the texts: an ASCII word (most of any English text) is found with
-    /// one table lookup per byte and hashed lowercased eight bytes at a time.
+    /// cost of reading the texts: words are found as the search tokeniser finds them
+    /// ([`tokenize::next_word`]), and an ASCII word is hashed lowercased eight bytes at a
+    /// time, without a copy.
     fn each(&mut self, text: &str, mut f: impl FnMut(u32)) {
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            // Skip to the next word.
-            match BYTE_KIND[usize::from(bytes[i])] {
-                ASCII_ALNUM => {}
-                NON_ASCII => {
-                    let (alnum, len) = char_at(text, i);
-                    if !alnum {
-                        i += len;
-                        continue;
-                    }
-                }
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            }
-            let start = i;
-            let mut ascii = true;
-            while i < bytes.len() {
-                match BYTE_KIND[usize::from(bytes[i])] {
-                    ASCII_ALNUM => i += 1,
-                    NON_ASCII => {
-                        let (alnum, len) = char_at(text, i);
-                        if !alnum {
-                            break;
-                        }
-                        ascii = false;
-                        i += len;
-                    }
-                    _ => break,
-                }
-            }
-            let word = &text[start..i];
+        let mut at = 0;
+        while let Some(tokenize::Word { start, end, ascii }) = tokenize::next_word(text, &mut at) {
+            let word = &text[start..end];
             if word.len() >= tokenize::MAX_TOKEN_BYTES {
                 continue;
             }
             let hash = if ascii {
-                lowercase_hash(bytes, start, i, true)
+                lowercase_hash(bytes, start, end, true)
             } else {
+                // Lowercased as the search tokeniser does, character by character.
                 self.lower.clear();
-                self.lower.push_str(&word.to_lowercase());
+                self.lower.extend(word.chars().flat_map(char::to_lowercase));
                 lowercase_hash(self.lower.as_bytes(), 0, self.lower.len(), false)
             };
             let term = match self.known.get(&hash) {
@@ -511,16 +462,6 @@ impl Stems {
         self.known.insert(hash, term);
         term
     }
-}
-
-/// Whether the character at byte `i` is alphanumeric, and its length in bytes.
-fn char_at(text: &str, i: usize) -> (bool, usize) {
-    let b = text.as_bytes()[i];
-    if b.is_ascii() {
-        return (b.is_ascii_alphanumeric(), 1);
-    }
-    let c = text[i..].chars().next().unwrap_or(' ');
-    (c.is_alphanumeric(), c.len_utf8())
 }
 
 /// A fast 64-bit hash of the lowercased word `bytes[start..end]`, eight bytes at a time
@@ -791,12 +732,16 @@ mod tests {
 
     #[test]
     fn terms_are_the_search_terms_without_stop_words() {
-        let text = "The timeouts were in the Orders database, and it was timing out: Zürich ÉTÉ x";
+        // "ΟΔΟΣ" ends in a capital sigma, which std's `to_lowercase` turns into a final sigma
+        // and the search tokeniser, character by character, does not.
+        let text = "The timeouts were in the Orders database, and it was timing out: Zürich ÉTÉ ΟΔΟΣ x";
         let mut stems = Stems::default();
         let mut numbers = Vec::new();
         stems.each(text, |t| numbers.push(t));
         let ours: Vec<TermKey> = numbers.iter().map(|&t| stems.keys[t as usize]).collect();
-        let expected = ["timeout", "order", "databas", "time", "out", "zürich", "été", "x"];
+        let expected = [
+            "timeout", "order", "databas", "time", "out", "zürich", "été", "οδοσ", "x",
+        ];
         assert_eq!(ours, expected.map(term_key));
         let search: Vec<String> = tokenize::terms(text)
             .into_iter()
