@@ -59,40 +59,71 @@ pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError
     load_inner(content, opts, false).map(|(loaded, _)| loaded)
 }
 
-/// [`load`], and the [`stamp::inputs_hash`] of what it read, made from the bytes it parsed
-/// (`None` if a file could not be read). A cold build then reads each file only once.
-fn load_stamped(content: &Path, opts: &LoadOptions<'_>) -> Result<(Loaded, Option<String>), BuildError> {
+/// [`load`], and what it learned of the inputs on the way: a cold build reads and lists
+/// each file only once.
+fn load_stamped(content: &Path, opts: &LoadOptions<'_>) -> Result<(Loaded, Inputs), BuildError> {
     load_inner(content, opts, true)
 }
 
-/// [`load`], hashing the inputs only when `hash_inputs` is set (`check`, `search` and `serve`
-/// have no use for the hash).
+/// What a build needs to know of its inputs besides their contents.
+#[derive(Debug, Default)]
+struct Inputs {
+    /// [`stamp::inputs_hash`], made from the bytes parsed.
+    hash: Option<String>,
+    /// [`crate::search::index::inputs_fingerprint`], made from the files as they were read.
+    fingerprint: Option<String>,
+}
+
+/// [`load`], working out [`Inputs`] only when `stamp_inputs` is set (`check`, `search` and
+/// `serve` have no use for them). `None` in either when a file could not be read.
 fn load_inner(
     content: &Path,
     opts: &LoadOptions<'_>,
-    hash_inputs: bool,
-) -> Result<(Loaded, Option<String>), BuildError> {
+    stamp_inputs: bool,
+) -> Result<(Loaded, Inputs), BuildError> {
+    use crate::search::index::{inputs_fingerprint_of, FileStat};
     let found = discover::discover(content)?;
     let cx = Context {
         config: opts.config,
         today: opts.today,
     };
-    let (results, hashes): (Vec<LoadedFile>, Vec<Option<u64>>) = found
+    let (results, facts): (Vec<LoadedFile>, Vec<Option<(u64, FileStat)>>) = found
         .postmortems
         .par_iter()
-        .map(|f| match std::fs::read(&f.abs) {
-            Ok(bytes) => (
+        .map(|f| match read_with_stat(&f.abs) {
+            Ok((bytes, stat)) => (
                 load_bytes(f, &bytes, &cx),
-                hash_inputs.then(|| stamp::file_hash(&f.rel, &bytes)),
+                stamp_inputs.then(|| (stamp::file_hash(&f.rel, &bytes), stat)),
             ),
             Err(e) => (unreadable(f, &e), None),
         })
         .unzip();
-    let inputs = hash_inputs
-        .then(|| stamp::inputs_hash_of(&found, &hashes, opts.config, opts.include_drafts, opts.today))
-        .flatten();
+    let inputs = if stamp_inputs {
+        let (hashes, stats): (Vec<Option<u64>>, Vec<Option<FileStat>>) =
+            facts.iter().map(|f| (f.map(|f| f.0), f.map(|f| f.1))).unzip();
+        let (config, drafts) = (opts.config, opts.include_drafts);
+        Inputs {
+            hash: stamp::inputs_hash_of(&found, &hashes, config, drafts, opts.today),
+            fingerprint: inputs_fingerprint_of(&found, &stats, config, drafts),
+        }
+    } else {
+        Inputs::default()
+    };
     let loaded = assemble(results, found.assets, found.diagnostics, opts.include_drafts);
     Ok((loaded, inputs))
+}
+
+/// A file's bytes and its size and modification time, from one open (as `fs::read`, which
+/// also asks for the size to size its buffer).
+fn read_with_stat(path: &Path) -> std::io::Result<(Vec<u8>, crate::search::index::FileStat)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::new();
+    // A size that does not fit is only a hint: reading still works, growing as it goes.
+    let _ = bytes.try_reserve_exact(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, crate::search::index::FileStat::of(&meta)))
 }
 
 /// Turn per-file results (from [`load_file`], fresh or cached) into a [`Loaded`]: drop
@@ -438,7 +469,7 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     let docs = crate::search::SearchDoc::from_postmortems(archive.postmortems, config);
     release_freed_memory();
     // A 10k archive's static index is ~3,400 small files: written in parallel, like pages.
-    index_for_search(opts, &docs)?
+    index_for_search(opts, &docs, inputs.fingerprint.clone())?
         .par_iter()
         .try_for_each(|f| staging.write(f))?;
     drop(docs);
@@ -447,7 +478,10 @@ pub fn build(opts: &BuildOptions<'_>) -> Result<BuildReport, BuildError> {
     stage("swap in the new site");
     let pages = pages.into_inner();
     let counts = [postmortems, pages, assets.len(), drafts_skipped];
-    if let Some(stamp) = inputs.and_then(|i| Stamp::new(i, opts.output, counts, &diagnostics)) {
+    if let Some(stamp) = inputs
+        .hash
+        .and_then(|i| Stamp::new(i, opts.output, counts, &diagnostics))
+    {
         stamp.write(opts.output);
     }
     Ok(BuildReport {
@@ -479,14 +513,14 @@ fn release_freed_memory() {
 }
 
 /// Bring the tantivy index beside the output up to date (`search::index::default_dir`)
-/// and return the static index files for the site.
+/// and return the static index files for the site. `inputs`: the fingerprint of the files
+/// the documents came from, recorded for `search`'s freshness check.
 fn index_for_search(
     opts: &BuildOptions<'_>,
     docs: &[crate::search::SearchDoc],
+    inputs: Option<String>,
 ) -> Result<Vec<OutputFile>, BuildError> {
     use crate::search::{index, static_index};
-    let config = opts.load.config;
-    let inputs = index::inputs_fingerprint(opts.content, config, opts.load.include_drafts);
     let dir = index::default_dir(opts.output);
     index::remove_old_layout(opts.output);
     let tantivy_index = index::ensure(&dir, docs, inputs)?;

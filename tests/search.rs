@@ -186,6 +186,9 @@ fn index_is_reused_when_unchanged_and_rebuilt_when_content_changes() {
     );
     common::build_search(&b.content, &b.public);
     assert_ne!(segments(&b.index), before);
+    // The build fingerprints the files as it reads them; `search` lists and stats them
+    // afresh: both must agree, or every search after a build would rebuild the index.
+    assert!(index::is_fresh_for(&b.index, &fp2), "the rebuilt index is fresh");
     let idx = SearchIndex::open(&b.index).unwrap();
     assert_eq!(run(&idx, "quasar", Filters::default(), Sort::Relevance).total, 1);
 }

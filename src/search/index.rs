@@ -234,24 +234,60 @@ pub fn content_hash(docs: &[SearchDoc]) -> String {
 /// time, plus the configuration. Stat-only, so checking it costs milliseconds.
 pub fn inputs_fingerprint(content: &Path, config: &crate::config::Config, drafts: bool) -> Option<String> {
     let found = crate::discover::discover(content).ok()?;
+    let stats: Vec<Option<FileStat>> = found
+        .postmortems
+        .iter()
+        .map(|f| std::fs::metadata(&f.abs).ok().map(|m| FileStat::of(&m)))
+        .collect();
+    inputs_fingerprint_of(&found, &stats, config, drafts)
+}
+
+/// [`inputs_fingerprint`] of a discovered archive whose postmortems' [`FileStat`]s are
+/// known, in the listing's order (`None`: that file could not be read). A build takes them
+/// from the files it reads, instead of listing the content folder a second time.
+pub fn inputs_fingerprint_of(
+    found: &crate::discover::Discovered,
+    stats: &[Option<FileStat>],
+    config: &crate::config::Config,
+    drafts: bool,
+) -> Option<String> {
+    if stats.len() != found.postmortems.len() {
+        return None;
+    }
     let mut h = Fnv64::default();
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
     h.write_u32(SCHEMA_VERSION);
     h.write(format!("{config:?}").as_bytes());
     h.write_u8(u8::from(drafts));
-    for f in &found.postmortems {
-        let meta = std::fs::metadata(&f.abs).ok()?;
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+    for (f, stat) in found.postmortems.iter().zip(stats) {
+        let stat = (*stat)?;
         f.rel.hash(&mut h);
-        h.write_u64(meta.len());
-        h.write_u128(mtime);
+        h.write_u64(stat.len);
+        h.write_u128(stat.mtime_ns);
     }
     Some(format!("{:016x}", h.finish()))
+}
+
+/// What [`inputs_fingerprint`] knows of one content file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    pub len: u64,
+    /// Modification time in nanoseconds since 1970 (0 where the platform has none).
+    pub mtime_ns: u128,
+}
+
+impl FileStat {
+    pub fn of(meta: &std::fs::Metadata) -> FileStat {
+        FileStat {
+            len: meta.len(),
+            mtime_ns: meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        }
+    }
 }
 
 #[derive(Debug)]
