@@ -287,17 +287,26 @@ where
     E: From<ThemeError> + Send,
 {
     let skip = inc.skip;
-    let tera = theme.tera()?;
     let site = SiteView::new(config);
     // The exports first, while nothing else of the render is held: archive.json alone is
-    // ~36 MB at 10,000 postmortems, and made last it set the build's peak memory.
-    data_exports(archive, config, emit)?;
+    // ~36 MB at 10,000 postmortems, and made last it set the build's peak memory. The
+    // archive views (a few MB) are worked out beside them: compiling the templates and
+    // writing the CSV and the feed keep one core busy, the views the other.
+    let (tera, derived) = rayon::join(
+        || -> Result<tera::Tera, E> {
+            let tera = theme.tera()?;
+            data_exports(archive, config, emit)?;
+            Ok(tera)
+        },
+        || Derived::new(archive, config),
+    );
+    let tera = tera?;
     let Derived {
         rows,
         groups,
         trends,
         similar,
-    } = Derived::new(archive, config);
+    } = derived;
 
     archive
         .postmortems
@@ -452,7 +461,7 @@ fn base_path(base_url: &str) -> String {
 fn data_exports<E>(
     archive: &Archive,
     config: &Config,
-    emit: &dyn Fn(OutputFile) -> Result<(), E>,
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
     emit(OutputFile::chunks(
         "archive.json",
