@@ -209,9 +209,11 @@ pub struct Freshness {
     pub inputs: Option<String>,
 }
 
-/// A stable hash of what gets indexed: same documents → same hash, whatever the machine.
+/// A hash of what gets indexed: same documents → same hash. It only decides whether the
+/// index on disk can be reused, so what matters is that different documents never share a
+/// hash; a new incidex (or Rust) hashing differently costs one rebuild of the index.
 pub fn content_hash(docs: &[SearchDoc]) -> String {
-    // FNV-1a over the documents' JSON: stable across Rust versions, unlike `DefaultHasher`.
+    // FNV-1a (word at a time), not `DefaultHasher`, whose keys may change between runs.
     let mut h = Fnv64::default();
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
     h.write_u32(SCHEMA_VERSION);
@@ -220,7 +222,7 @@ pub fn content_hash(docs: &[SearchDoc]) -> String {
         .par_iter()
         .map(|d| {
             let mut dh = Fnv64::default();
-            dh.write(&serde_json::to_vec(d).unwrap_or_default());
+            hash_doc(d, &mut dh);
             dh.finish()
         })
         .collect();
@@ -228,6 +230,36 @@ pub fn content_hash(docs: &[SearchDoc]) -> String {
         h.write_u64(d);
     }
     format!("{:016x}", h.finish())
+}
+
+/// Feeds every field of `d` to `h`. Strings end in a byte UTF-8 never has and lists start
+/// with their length (std's `Hash`), so two different documents never feed the same
+/// bytes. Taken apart without `..`: a field added to [`SearchDoc`] does not compile until
+/// it is hashed here, and an index is never reused for documents that differ in it.
+fn hash_doc(d: &SearchDoc, h: &mut Fnv64) {
+    let SearchDoc {
+        ord,
+        url,
+        title,
+        summary,
+        body,
+        category,
+        services,
+        severity,
+        tags,
+        year,
+        date,
+        start_epoch,
+        duration_minutes,
+        duration_display,
+        impact_percent,
+        impact_display,
+    } = d;
+    ord.hash(h);
+    [url, title, summary, body, date, duration_display, impact_display].hash(h);
+    (category, services, severity, tags).hash(h);
+    (year, start_epoch, duration_minutes).hash(h);
+    impact_percent.map(f64::to_bits).hash(h);
 }
 
 /// A cheap fingerprint of the inputs: each content file's path, size and modification
@@ -471,6 +503,7 @@ pub fn is_fresh_for(dir: &Path, inputs: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::FacetValue;
 
     fn doc(ord: u32, body: &str) -> SearchDoc {
         SearchDoc {
@@ -511,5 +544,28 @@ mod tests {
         let swapped = vec![a[1].clone(), a[0].clone()];
         assert_ne!(base, content_hash(&swapped), "order matters");
         assert_ne!(base, content_hash(&a[..1]), "a document fewer");
+        // A text moved from one field to the next is another document.
+        let (mut d, mut e) = (a.clone(), a.clone());
+        d[0].title = "Incident 0 x".into();
+        e[0].summary = "x".into();
+        e[0].title = "Incident 0".into();
+        assert_ne!(content_hash(&d), content_hash(&e), "field boundaries count");
+        let facet = |s: &str| FacetValue {
+            slug: s.into(),
+            name: s.into(),
+        };
+        let changes: [&dyn Fn(&mut SearchDoc); 6] = [
+            &|d| d.services.push(facet("dns")),
+            &|d| d.category = Some(facet("dns")),
+            &|d| d.impact_percent = Some(0.5),
+            &|d| d.start_epoch = Some(0),
+            &|d| d.year = Some(2024),
+            &|d| d.impact_display = "50%".into(),
+        ];
+        for (n, change) in changes.iter().enumerate() {
+            let mut f = a.clone();
+            change(&mut f[1]);
+            assert_ne!(base, content_hash(&f), "change {n}");
+        }
     }
 }
