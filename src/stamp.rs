@@ -134,6 +134,59 @@ pub fn outputs_hash(dir: &Path) -> Option<String> {
     listing_hash(dir).map(|h| format!("{h:016x}"))
 }
 
+/// [`outputs_hash`], reading folders in parallel. For the stamp written at the end of a
+/// build, where the listing (23,000 entries for 10,000 postmortems) ran on one core while
+/// the other idled. Checking a stamp keeps the sequential walk: an unchanged rebuild is
+/// little else, and spread over threads it took more CPU and memory for no less time.
+fn outputs_hash_parallel(dir: &Path) -> Option<String> {
+    if !dir.is_dir() {
+        return None;
+    }
+    let mut entries = vec![entry(dir, PathBuf::new())?];
+    entries.extend(entries_below(dir, Path::new(""))?);
+    // By path, component by component: the order of a walk sorted by file name.
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for e in &entries {
+        e.hash(&mut h);
+    }
+    Some(format!("{:016x}", h.finish()))
+}
+
+/// What the listing hash records of one file or folder: its path relative to the listed
+/// folder, whether it is a folder, its size and modification time.
+type Entry = (PathBuf, bool, u64, u128);
+
+fn entry(abs: &Path, rel: PathBuf) -> Option<Entry> {
+    let meta = std::fs::symlink_metadata(abs).ok()?;
+    Some((rel, meta.is_dir(), meta.len(), mtime_ns(&meta)))
+}
+
+/// Every entry below `abs` (whose path relative to the listed folder is `rel`), in no
+/// particular order, each folder's entries read in parallel.
+fn entries_below(abs: &Path, rel: &Path) -> Option<Vec<Entry>> {
+    let children = std::fs::read_dir(abs)
+        .ok()?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    let nested = children
+        .par_iter()
+        .map(|name| {
+            let (abs, rel) = (abs.join(name), rel.join(name));
+            let e = entry(&abs, rel.clone())?;
+            let mut all = if e.1 {
+                entries_below(&abs, &rel)?
+            } else {
+                Vec::new()
+            };
+            all.push(e);
+            Some(all)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(nested.into_iter().flatten().collect())
+}
+
 fn listing_hash(dir: &Path) -> Option<u64> {
     if !dir.is_dir() {
         return None;
@@ -167,7 +220,7 @@ impl Stamp {
         Some(Stamp {
             format: FORMAT,
             inputs,
-            outputs: outputs_hash(output)?,
+            outputs: outputs_hash_parallel(output)?,
             postmortems,
             pages,
             assets,
@@ -250,6 +303,34 @@ impl Stamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_parallel_listing_hashes_as_the_sequential_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        // Names whose order differs between byte order and a walk sorted by name.
+        for f in [
+            "index.html",
+            "b/index.html",
+            "a/x/1.txt",
+            "a/x/2.txt",
+            "a-b/c",
+            "a.b",
+            "z/y/x/w",
+        ] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, f).unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        let sequential = outputs_hash(&root);
+        assert!(sequential.is_some());
+        assert_eq!(outputs_hash_parallel(&root), sequential);
+        std::fs::write(root.join("a/x/2.txt"), "longer than before").unwrap();
+        assert_ne!(outputs_hash(&root), sequential, "a size changed");
+        assert_eq!(outputs_hash_parallel(&root), outputs_hash(&root));
+        assert_eq!(outputs_hash_parallel(&dir.path().join("missing")), None);
+    }
 
     fn today() -> jiff::civil::Date {
         jiff::civil::date(2026, 1, 2)
