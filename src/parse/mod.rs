@@ -52,11 +52,14 @@ impl ParseError {
     }
 }
 
+/// How much of a file is searched for a NUL byte, which makes it binary, not Markdown.
+const BINARY_PROBE: usize = 8192;
+
 /// Decode and parse one file. `rewrite` maps relative link destinations to URLs that work
 /// from the page (see [`markdown::render`]).
 pub fn parse(path: &str, bytes: &[u8], rewrite: markdown::LinkRewriter<'_>) -> Result<Document, ParseError> {
     let mut diagnostics = Vec::new();
-    if let Some(offset) = bytes.iter().take(8192).position(|b| *b == 0) {
+    if let Some(offset) = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]) {
         return Err(ParseError::Binary {
             path: path.to_string(),
             offset,
@@ -128,6 +131,14 @@ mod tests {
             p(b"\x89PNG\r\n\x1a\n\0\0\0"),
             Err(ParseError::Binary { offset: 8, .. })
         ));
+        // Only the first BINARY_PROBE bytes are searched.
+        let mut text = b"# Notes\n".to_vec();
+        text.resize(BINARY_PROBE, b'x');
+        text[BINARY_PROBE - 1] = 0;
+        assert!(matches!(p(&text), Err(ParseError::Binary { offset, .. }) if offset == BINARY_PROBE - 1));
+        text[BINARY_PROBE - 1] = b'x';
+        text.extend_from_slice(b"\0 after the probe\n");
+        assert!(p(&text).is_ok());
     }
 
     #[test]
