@@ -288,14 +288,15 @@ where
 {
     let skip = inc.skip;
     let site = SiteView::new(config);
-    // The exports first, while nothing else of the render is held: archive.json alone is
-    // ~36 MB at 10,000 postmortems, and made last it set the build's peak memory. The
-    // archive views (a few MB) are worked out beside them: compiling the templates and
-    // writing the CSV and the feed keep one core busy, the views the other.
+    // archive.json first, while nothing else of the render is held: it is ~36 MB at 10,000
+    // postmortems (made in parallel), and made beside or after the views it set the build's
+    // peak memory. Then the views are worked out beside the rest: compiling the templates
+    // and writing the CSV and the feed keep one core busy, the views the other.
+    archive_json(archive, config, emit)?;
     let (tera, derived) = rayon::join(
         || -> Result<tera::Tera, E> {
             let tera = theme.tera()?;
-            data_exports(archive, config, emit)?;
+            csv_and_feed(archive, config, emit)?;
             Ok(tera)
         },
         || Derived::new(archive, config),
@@ -463,10 +464,26 @@ fn data_exports<E>(
     config: &Config,
     emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
+    archive_json(archive, config, emit)?;
+    csv_and_feed(archive, config, emit)
+}
+
+fn archive_json<E>(
+    archive: &Archive,
+    config: &Config,
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
+) -> Result<(), E> {
     emit(OutputFile::chunks(
         "archive.json",
         exports::archive_json_chunks(archive, config),
-    ))?;
+    ))
+}
+
+fn csv_and_feed<E>(
+    archive: &Archive,
+    config: &Config,
+    emit: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
+) -> Result<(), E> {
     emit(OutputFile::text(
         "incidents.csv",
         exports::incidents_csv(archive, config),
