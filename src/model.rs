@@ -110,6 +110,18 @@ pub enum Source {
     Config,
 }
 
+impl Source {
+    /// The name it serialises as (`front-matter`, `text`, `derived`, `config`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::FrontMatter => "front-matter",
+            Source::Text => "text",
+            Source::Derived => "derived",
+            Source::Config => "config",
+        }
+    }
+}
+
 impl Provenance {
     pub fn front_matter(line: Option<u32>) -> Self {
         Provenance {
@@ -345,6 +357,13 @@ impl Postmortem {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn a_source_is_named_as_it_serialises() {
+        for s in [Source::FrontMatter, Source::Text, Source::Derived, Source::Config] {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_str()));
+        }
+    }
 
     #[test]
     fn compressed_text_gives_back_its_text_and_serialises_as_it() {

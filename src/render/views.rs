@@ -205,12 +205,7 @@ impl IncidentView {
                 label: label.to_string(),
                 value,
                 provenance: prov.map(Provenance::describe),
-                source: prov.map(|p| {
-                    serde_json::to_value(p.source)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                }),
+                source: prov.map(|p| p.source.as_str().to_string()),
             });
         };
         field(
