@@ -419,6 +419,10 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
 
 /// [`find_moments`] given the [`find_dates`] of `text`.
 pub fn find_moments_with(text: &str, dates: &[DateHit]) -> Vec<Moment> {
+    // No date and no digit (so no time): nothing to pair. Most lines are such prose.
+    if dates.is_empty() && !has_ascii_digit(text) {
+        return Vec::new();
+    }
     let times = find_times_with(text, dates);
     let mut items: Vec<(usize, Option<DateHit>, Option<TimeHit>)> = dates
         .iter()

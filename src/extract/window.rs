@@ -574,11 +574,19 @@ fn prose_window(
     let mut end: Option<Found> = None;
     let year = frame.anchor.map(|a| a.year());
     for (i, l) in outline.lines.iter().enumerate() {
-        if frame.skips(i) || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. }) {
+        // Every date and time is written with a digit: a line or sentence without one has
+        // no moments, so it sets no date and no time below (and most prose has none).
+        if frame.skips(i)
+            || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. })
+            || !when::has_ascii_digit(&l.text)
+        {
             continue;
         }
         let mut line_date: Option<Date> = None;
         for sentence in l.text.split_inclusive(". ") {
+            if !when::has_ascii_digit(sentence) {
+                continue;
+            }
             // A one-sentence line was read whole already.
             let moments: Cow<[Moment]> = if sentence.len() == l.text.len() {
                 Cow::Borrowed(readings.moments(outline, i))
