@@ -201,6 +201,34 @@ pub(crate) fn has_ascii_digit(text: &str) -> bool {
         .any(|block| block.iter().fold(false, |seen, b| seen | b.is_ascii_digit()))
 }
 
+/// Whether `text` may hold a match of [`TIME_12H`]: that needs an `am`/`pm` (any case, a
+/// dot allowed between the letters) ending a word, right after a digit or `??` with only
+/// white space between. Most lines with a digit have none, where the pattern itself, having
+/// no literal to look for, scans the whole line. Exact as a filter: it rejects only text
+/// the pattern cannot match (the `twelve_hour_prefilter` tests); a non-ASCII byte before
+/// the letters (a Unicode digit or space) is let through to the pattern.
+fn may_hold_twelve_hour_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let is_ap = |c: u8| matches!(c, b'a' | b'A' | b'p' | b'P');
+    (1..b.len()).any(|k| {
+        if !matches!(b[k], b'm' | b'M') || b.get(k + 1).is_some_and(|&c| word(c)) {
+            return false;
+        }
+        let ap = if is_ap(b[k - 1]) {
+            k - 1
+        } else if b[k - 1] == b'.' && k >= 2 && is_ap(b[k - 2]) {
+            k - 2
+        } else {
+            return false;
+        };
+        let before = b[..ap]
+            .iter()
+            .rposition(|&c| !(c.is_ascii() && (c as char).is_whitespace()));
+        before.is_some_and(|j| b[j].is_ascii_digit() || b[j] == b'?' || !b[j].is_ascii())
+    })
+}
+
 /// Every date written in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
@@ -285,8 +313,22 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
     hits
 }
 
+/// Whether `rest` can open as [`ZONE_AFTER`] reads a zone: after white space, one optional
+/// bracket and white space, every spelling it knows starts with an ASCII capital or a sign
+/// (`+`, `-`, `−`). Most times are followed by words or punctuation ("10:05 — paged"), so
+/// [`zone_after`] asks this before its capture scan.
+fn may_open_with_zone(rest: &str) -> bool {
+    // `trim_start` strips White_Space, the class the pattern's `\s` is (a test checks).
+    let r = rest.trim_start();
+    let r = r.strip_prefix(['(', '[']).unwrap_or(r).trim_start();
+    r.starts_with(|c: char| c.is_ascii_uppercase() || matches!(c, '+' | '-' | '−'))
+}
+
 /// The zone named at the start of `rest` (right after a time), with the bytes it spans.
 pub fn zone_after(rest: &str) -> Option<(ZoneHit, usize)> {
+    if !may_open_with_zone(rest) {
+        return None;
+    }
     let c = ZONE_AFTER.captures(rest)?;
     let whole = c.get(0)?;
     let label_m = c.get(1).or(c.get(2)).or(c.get(3)).or(c.get(4)).or(c.get(5))?;
@@ -318,39 +360,41 @@ pub fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
     if !has_ascii_digit(text) {
         return hits;
     }
-    for c in TIME_12H.captures_iter(text) {
-        let m = c.get(0).expect("match");
-        let h: i8 = c[1].parse().unwrap_or(99);
-        if !(1..=12).contains(&h) {
-            continue;
+    if may_hold_twelve_hour_time(text) {
+        for c in TIME_12H.captures_iter(text) {
+            let m = c.get(0).expect("match");
+            let h: i8 = c[1].parse().unwrap_or(99);
+            if !(1..=12).contains(&h) {
+                continue;
+            }
+            let partial = c.get(2).is_some_and(|m| m.as_str() == "??");
+            let minute: i8 = if partial {
+                0
+            } else {
+                c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0)
+            };
+            let second: i8 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+            if minute > 59 || second > 59 {
+                continue;
+            }
+            let pm = c[4].eq_ignore_ascii_case("p");
+            let hour = match (h, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            hits.push(TimeHit {
+                start: m.start(),
+                end: m.end(),
+                hour,
+                minute,
+                second,
+                partial,
+                twelve_hour: true,
+                zone: None,
+            });
         }
-        let partial = c.get(2).is_some_and(|m| m.as_str() == "??");
-        let minute: i8 = if partial {
-            0
-        } else {
-            c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0)
-        };
-        let second: i8 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
-        if minute > 59 || second > 59 {
-            continue;
-        }
-        let pm = c[4].eq_ignore_ascii_case("p");
-        let hour = match (h, pm) {
-            (12, false) => 0,
-            (12, true) => 12,
-            (h, true) => h + 12,
-            (h, false) => h,
-        };
-        hits.push(TimeHit {
-            start: m.start(),
-            end: m.end(),
-            hour,
-            minute,
-            second,
-            partial,
-            twelve_hour: true,
-            zone: None,
-        });
     }
     for c in TIME_24H.captures_iter(text) {
         let g1 = c.get(1).expect("hour");
@@ -631,6 +675,87 @@ mod tests {
                 .iter()
                 .any(|re| re.is_match(&line));
             proptest::prop_assert_eq!(ANY_DATE.is_match(&line), any_spelling);
+        }
+    }
+
+    #[test]
+    fn the_prefilters_see_the_same_letters_and_spaces_as_the_patterns() {
+        // Every character: `\s` is what `trim_start` strips (char::is_whitespace), and
+        // case folding makes a/p/m match only their ASCII capitals.
+        let space = Regex::new(r"^\s$").unwrap();
+        let ap = Regex::new(r"(?i)^[ap]$").unwrap();
+        let m = Regex::new(r"(?i)^m$").unwrap();
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(space.is_match(&s), c.is_whitespace(), "{c:?}");
+            assert_eq!(ap.is_match(&s), matches!(c, 'a' | 'A' | 'p' | 'P'), "{c:?}");
+            assert_eq!(m.is_match(&s), matches!(c, 'm' | 'M'), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn twelve_hour_prefilter_examples() {
+        for yes in [
+            "9pm",
+            "10:05 AM",
+            "1 p.m.",
+            "12:?? pm",
+            "3\u{a0}pm",
+            "٣pm",
+            "7\tam",
+            "8 PM.",
+            "5\u{b}pm",
+        ] {
+            assert!(may_hold_twelve_hour_time(yes), "{yes}");
+            assert!(TIME_12H.is_match(yes) || !yes.is_ascii(), "{yes}");
+        }
+        for no in [
+            "the team met at 9",
+            "10:05 UTC",
+            "5 amps",
+            "pm 5",
+            "10 a m",
+            "12 pmx",
+        ] {
+            assert!(!may_hold_twelve_hour_time(no), "{no}");
+            assert!(!TIME_12H.is_match(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn zone_prefilter_examples() {
+        for yes in [
+            " UTC",
+            " (PST)",
+            "[ +02:00]",
+            "−05:00",
+            "\u{2009}Europe/Paris",
+            " Eastern Time",
+        ] {
+            assert!(may_open_with_zone(yes), "{yes}");
+        }
+        for no in [" — paged", ": alert", " utc", "", " ((UTC)"] {
+            assert!(!may_open_with_zone(no), "{no}");
+            assert!(zone_after(no).is_none(), "{no}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The 12-hour prefilter passes every text TIME_12H matches, over text made of
+        /// what such times are made of, Unicode digits and spaces included.
+        #[test]
+        fn twelve_hour_prefilter_passes_every_match(
+            text in r"(?:[0-9:?. aApPmMx_٣\u{a0}\u{2009}\t\x0B]|team|pm|AM|p\.m){0,12}"
+        ) {
+            proptest::prop_assert!(!TIME_12H.is_match(&text) || may_hold_twelve_hour_time(&text));
+        }
+
+        /// The zone prefilter passes every text ZONE_AFTER matches.
+        #[test]
+        fn zone_prefilter_passes_every_match(
+            text in r"[ \t\u{a0}\u{2009}(\[]{0,4}(?:UTC|GMT|[A-Za-z]{1,6}|[+\-−][0-9]{2}:?[0-9]{2}|Eastern Time|Europe/Paris|—|:)?[ )\]a-z0-9]{0,4}"
+        ) {
+            proptest::prop_assert!(!ZONE_AFTER.is_match(&text) || may_open_with_zone(&text));
         }
     }
 
