@@ -672,15 +672,24 @@ const OUTAGE_WORDS: [&[u8]; 5] = [b"outage", b"incident", b"impact", b"downtime"
 /// neither; other text (`ſ` folds to `s`) goes to the patterns.
 fn may_name_the_outage(text: &str) -> bool {
     let b = text.as_bytes();
-    // `| 0x20` lowers an ASCII capital: only `o`, `i`, `d` and their capitals pass the
-    // first test, which keeps the word comparisons off most bytes.
+    // `| 0x20` lowers an ASCII capital: only the words' first two letters (`ou`, `in`, `im`,
+    // `do`, `di`, any case) pass this first test, so the words are compared at few places.
     !text.is_ascii()
-        || (0..b.len()).any(|i| {
-            matches!(b[i] | 0x20, b'o' | b'i' | b'd')
-                && OUTAGE_WORDS
-                    .iter()
-                    .any(|w| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w))
+        || (0..b.len().saturating_sub(1)).any(|i| {
+            matches!(
+                (b[i] | 0x20, b[i + 1] | 0x20),
+                (b'o', b'u') | (b'i', b'n' | b'm') | (b'd', b'o' | b'i')
+            ) && opens_an_outage_word(&b[i..])
         })
+}
+
+/// Whether `rest` opens with one of [`OUTAGE_WORDS`], ignoring ASCII case. Kept out of line
+/// so the byte loop of [`may_name_the_outage`] stays small.
+#[inline(never)]
+fn opens_an_outage_word(rest: &[u8]) -> bool {
+    OUTAGE_WORDS
+        .iter()
+        .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
 }
 
 const NUM: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)";
