@@ -11,7 +11,6 @@ use super::sections::{Kind, Part};
 use crate::model::{ActionItem, Provenance, Record};
 use crate::parse::{LineKind, Outline};
 use regex::Regex;
-use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
@@ -23,7 +22,9 @@ static CHECK_SPLIT: LazyLock<Regex> = LazyLock::new(|| pattern(r"[✅✔☑]\u{F
 
 /// Items listed in the parts of `kind`: (line, text, done).
 pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String, Option<bool>)> {
-    let mut idx: BTreeSet<usize> = BTreeSet::new();
+    // The body lines of the parts, in order, each once (a sorted, deduplicated Vec: the
+    // few hundred lines of a document need no tree).
+    let mut idx: Vec<usize> = Vec::new();
     let mut inline: Vec<(u32, String)> = Vec::new();
     for p in parts.iter().filter(|p| p.kind == kind) {
         idx.extend(p.body.iter().copied());
@@ -31,8 +32,10 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
             inline.push((p.line, t.clone()));
         }
     }
+    idx.sort_unstable();
+    idx.dedup();
     // Lines that are themselves labels of another kind end nothing here, but are not items.
-    let other_labels: BTreeSet<usize> = parts
+    let other_labels: Vec<usize> = parts
         .iter()
         .filter(|p| p.kind != kind)
         .map(|p| p.label_index)
@@ -56,8 +59,9 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
             !t.is_empty() && !label_like(t) && !CLOSING.is_match(t) && t.chars().any(char::is_alphabetic)
         })
         .collect();
-    // Sub-bullets belong to their parent item; items under a group label count.
-    let included: BTreeSet<usize> = lines.iter().copied().collect();
+    // Sub-bullets belong to their parent item; items under a group label count. `lines` is
+    // sorted (it keeps the order of `idx`), so membership is a binary search.
+    let included = |j: usize| lines.binary_search(&j).is_ok();
     let parent_is_item = |i: usize| -> bool {
         let LineKind::ListItem { depth, .. } = outline.lines[i].kind else {
             return false;
@@ -68,7 +72,7 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
                     depth: d,
                     first: true,
                     ..
-                } if d < depth => return included.contains(&j),
+                } if d < depth => return included(j),
                 LineKind::ListItem { .. } => continue,
                 _ => return false,
             }
@@ -81,7 +85,7 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
             push_split(&mut out, n, &t, None);
         }
     }
-    for i in lines {
+    for &i in &lines {
         let l = &outline.lines[i];
         if parent_is_item(i) {
             continue;
@@ -93,11 +97,17 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
 }
 
 fn push_split(out: &mut Vec<(u32, String, Option<bool>)>, line: u32, text: &str, done: Option<bool>) {
-    for piece in CHECK_SPLIT.split(text) {
+    let mut push = |piece: &str| {
         let p = piece.trim().trim_start_matches(['•', '-', '*', '·']).trim();
         if p.chars().any(char::is_alphabetic) {
             out.push((line, p.to_string(), done));
         }
+    };
+    // The check marks are not ASCII: ASCII text is the one piece the split would give.
+    if text.is_ascii() {
+        push(text);
+    } else {
+        CHECK_SPLIT.split(text).for_each(push);
     }
 }
 
@@ -160,6 +170,29 @@ pub fn apply(outline: &Outline, parts: &[Part], record: &mut Record) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_text_is_the_one_piece_the_split_gives() {
+        for text in ["Add an alert", "a ✅ b", "", "  - x"] {
+            let mut out = Vec::new();
+            push_split(&mut out, 1, text, None);
+            let split: Vec<String> = CHECK_SPLIT
+                .split(text)
+                .map(|p| {
+                    p.trim()
+                        .trim_start_matches(['•', '-', '*', '·'])
+                        .trim()
+                        .to_string()
+                })
+                .filter(|p| p.chars().any(char::is_alphabetic))
+                .collect();
+            assert_eq!(
+                out.into_iter().map(|(_, t, _)| t).collect::<Vec<_>>(),
+                split,
+                "{text}"
+            );
+        }
+    }
     use crate::extract::sections;
     use crate::parse::markdown::render;
 

@@ -79,10 +79,11 @@ fn percent_at(text: &str) -> Option<(f64, usize)> {
     if !text.contains('%') && !lower.contains("percent") {
         return fraction_at(text, &lower);
     }
-    for c in PERCENT.captures_iter(text) {
-        let n: f64 = c[1].parse().ok()?;
-        let start = c.get(0).expect("match").start();
-        if (c.get(2).is_some() || AFFECTING.is_match(&text[..start])) && (0.0..=100.0).contains(&n) {
+    for m in PERCENT.find_iter(text) {
+        let (number, about_people) = percent_parts(text, m);
+        let n: f64 = number.parse().ok()?;
+        let start = m.start();
+        if (about_people || AFFECTING.is_match(&text[..start])) && (0.0..=100.0).contains(&n) {
             return Some((n, start));
         }
     }
@@ -93,6 +94,44 @@ fn percent_at(text: &str) -> Option<(f64, usize)> {
             .then(|| (n, c.get(0).expect("match").start()));
     }
     fraction_at(text, &lower)
+}
+
+/// The groups of `m`, a [`PERCENT`] match in `text`: the number as written, and whether the
+/// second group (who the share is of) matched.
+///
+/// Why not ask the regex: its group engine, run over every match, cost more than finding
+/// the matches (the pattern's Unicode word classes keep the fast engines off). For an
+/// ASCII match both follow from the text: the number takes every digit and the fraction
+/// there is (what follows it, space, `%` or `percent`, is never a digit or a dot), and the
+/// second group matched exactly when the match goes on past the `%` or `percent` (it
+/// cannot be empty). Other matches ask the regex; `percent_parts_are_the_regex_groups`
+/// checks the reading against the regex.
+fn percent_parts<'t>(text: &'t str, m: regex::Match<'t>) -> (&'t str, bool) {
+    let s = m.as_str();
+    if !s.is_ascii() {
+        let c = PERCENT
+            .captures_at(text, m.start())
+            .expect("a match is found from its own start");
+        return (c.get(1).expect("number").as_str(), c.get(2).is_some());
+    }
+    let b = s.as_bytes();
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut end = digits(0);
+    if b.get(end) == Some(&b'.') {
+        end = digits(end + 1);
+    }
+    let after_space = end
+        + b[end..]
+            .iter()
+            .take_while(|&&c| (c as char).is_whitespace())
+            .count();
+    let unit_end = after_space
+        + if b[after_space] == b'%' {
+            1
+        } else {
+            "percent".len()
+        };
+    (&s[..end], b.len() > unit_end)
 }
 
 /// The share a fraction word states, rounded to one decimal ("a third" → 33.3).
@@ -322,6 +361,36 @@ mod tests {
             text in r"[a-z ]{0,6}[0-9]{1,4}(?:,[0-9]{3})? ?(?:k|K|thousand|million)? (?:active |Unique )?(?:users|USERS|Customers|subſcribers|uſers|user|clients|cust omers)[ .s]?"
         ) {
             proptest::prop_assert!(!USERS.is_match(&text) || USERS_WORD.is_match(&text));
+        }
+    }
+
+    proptest::proptest! {
+        /// `percent_parts` reads the groups the regex reports, match by match.
+        #[test]
+        fn percent_parts_are_the_regex_groups(
+            text in r"(?:[0-9.%, \t\x0B]|percent|PERCENT|of|our|the|users|Traffic|requests|\u{a0}|٣|é|’s|-){0,12}"
+        ) {
+            for m in PERCENT.find_iter(&text) {
+                let c = PERCENT.captures_at(&text, m.start()).unwrap();
+                let regex_groups = (c.get(1).unwrap().as_str(), c.get(2).is_some());
+                proptest::prop_assert_eq!(percent_parts(&text, m), regex_groups);
+            }
+        }
+    }
+
+    #[test]
+    fn percent_parts_of_every_shape() {
+        for text in [
+            "42% of our customers",
+            "7.5 %",
+            "12 percent of members",
+            "3 PERCENT",
+            "100%users",
+            "9.25%\tof the traffic",
+        ] {
+            let m = PERCENT.find(text).expect(text);
+            let c = PERCENT.captures(text).unwrap();
+            assert_eq!(percent_parts(text, m), (&c[1], c.get(2).is_some()), "{text}");
         }
     }
 

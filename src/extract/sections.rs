@@ -7,7 +7,10 @@
 //! labels, not how to read dates or impact; the field extractors do that.
 
 use crate::parse::{Line, LineKind, Outline};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::thread::LocalKey;
 
 /// What a label announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +78,14 @@ impl Part {
 
 /// Strip emoji, bullets, numbering and emphasis leftovers around a label.
 pub fn normalize_label(text: &str) -> String {
-    let kept = |c: char| c.is_alphanumeric() || c.is_whitespace() || "/-&'().,:;?".contains(c);
+    let kept = |c: char| {
+        c.is_alphanumeric()
+            || c.is_whitespace()
+            || matches!(
+                c,
+                '/' | '-' | '&' | '\'' | '(' | ')' | '.' | ',' | ':' | ';' | '?'
+            )
+    };
     // Most labels have nothing to strip: borrow them rather than copy.
     let t: Cow<str> = if text.chars().all(kept) {
         Cow::Borrowed(text)
@@ -114,8 +124,53 @@ fn has_phrase(label: &str, phrase: &str) -> bool {
     }
 }
 
+/// Kinds already worked out on this thread, by the text they were worked out from.
+type KindMemo = RefCell<FxHashMap<Box<str>, Option<Kind>>>;
+
+thread_local! {
+    /// [`label_kind`] by label as written.
+    static LABEL_KINDS: KindMemo = RefCell::default();
+    /// [`bare_line_kind`] by line text.
+    static BARE_LINE_KINDS: KindMemo = RefCell::default();
+}
+
+/// Entries a memo may hold before it is emptied: an archive's labels are a few hundred
+/// distinct strings; the cap only bounds memory on text that keeps producing new ones.
+const MEMO_CAP: usize = 8192;
+
+/// `kind_of(text)`, looked up in `memo` or worked out and kept there. Why: the postmortems
+/// of an archive share most headings and field names ("## Impact", "**Duration:**"), and
+/// working one out is a normalisation and up to fifty phrase tests.
+fn memoised(
+    memo: &'static LocalKey<KindMemo>,
+    text: &str,
+    kind_of: fn(&str) -> Option<Kind>,
+) -> Option<Kind> {
+    memo.with_borrow_mut(|m| {
+        if let Some(k) = m.get(text) {
+            return *k;
+        }
+        let k = kind_of(text);
+        if m.len() >= MEMO_CAP {
+            m.clear();
+        }
+        m.insert(text.into(), k);
+        k
+    })
+}
+
 /// The kind of a label, if it is one incidex knows.
 pub fn label_kind(label: &str) -> Option<Kind> {
+    memoised(&LABEL_KINDS, label, label_kind_of)
+}
+
+/// The kind of a line that may be nothing but a label ("Timeline", "## Root cause").
+fn bare_line_kind(text: &str) -> Option<Kind> {
+    memoised(&BARE_LINE_KINDS, text, |t| label_kind(&normalize_label(t)))
+}
+
+/// [`label_kind`], worked out.
+fn label_kind_of(label: &str) -> Option<Kind> {
     let l = normalize_label(label);
     // `nth(8).is_some()`: more than eight words, without counting the rest.
     if l.is_empty() || !l.starts_with(|c: char| c.is_alphabetic()) || l.split(' ').nth(8).is_some() {
@@ -353,10 +408,9 @@ fn split_label(
     }
     // `nth(6).is_none()`: at most six words, without counting the rest of a long line.
     if whole_line_label || (!list_item && t.split_whitespace().nth(6).is_none()) {
-        let words = normalize_label(t);
         // A bare line is a label only when it is nothing but the label.
         if !t.ends_with(['.', '!', '?']) || whole_line_label {
-            if let Some(kind) = label_kind(&words) {
+            if let Some(kind) = bare_line_kind(t) {
                 return Some((kind, None));
             }
         }
@@ -542,7 +596,7 @@ mod tests {
 
         #[test]
         fn normalize_label_reads_as_it_was_written(
-            text in r"[ \t0-9a-zA-Z.:)*#_\-•📜İΣσςÅ]{0,24}|\PC{0,24}"
+            text in r"[ \t0-9a-zA-Z.:)*#_\-•📜İΣσςÅ/&'(,;?!]{0,24}|\PC{0,24}"
         ) {
             proptest::prop_assert_eq!(normalize_label(&text), normalize_label_as_written(&text));
         }
@@ -561,6 +615,33 @@ mod tests {
         assert_eq!(label_kind("Time to recovery"), Some(Kind::RecoveryTime));
         assert_eq!(label_kind("14:30 UTC - Incident Resolution"), None);
         assert_eq!(label_kind("What went well"), Some(Kind::Lessons));
+    }
+
+    #[test]
+    fn memoised_kinds_are_the_kinds_worked_out() {
+        let labels = [
+            "Root Cause",
+            "**Timeline**",
+            "Discussion",
+            "İmpact",
+            "1. 2. Summary",
+            "Scope",
+            "",
+            "Time to recover",
+        ];
+        // Twice: the second round reads the memo.
+        for _ in 0..2 {
+            for l in labels {
+                assert_eq!(label_kind(l), label_kind_of(l), "{l}");
+                assert_eq!(bare_line_kind(l), label_kind_of(&normalize_label(l)), "{l}");
+            }
+        }
+        // The memo stays bounded however many distinct labels it sees.
+        for i in 0..MEMO_CAP + 10 {
+            let _ = label_kind(&format!("label {i}"));
+        }
+        assert!(LABEL_KINDS.with_borrow(|m| m.len()) <= MEMO_CAP);
+        assert_eq!(label_kind("Root Cause"), Some(Kind::RootCause));
     }
 
     #[test]

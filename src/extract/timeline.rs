@@ -50,9 +50,13 @@ fn event_text(text: &str, m: &Moment) -> String {
         }
         _ => rest,
     };
-    rest.trim_start_matches(|c: char| c.is_whitespace() || ":-–—|]).*".contains(c))
-        .trim()
-        .to_string()
+    // A `matches!` rather than `":-–—|]).*".contains(c)`, which decodes that string for
+    // every character tested.
+    rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '|' | ']' | ')' | '.' | '*')
+    })
+    .trim()
+    .to_string()
 }
 
 /// Candidate lines: (outline index, text to read the time from, text of the event).
@@ -245,6 +249,18 @@ mod tests {
         ev.iter()
             .map(|e| e.at.map(|a| a.to_string()).unwrap_or_else(|| "-".into()))
             .collect()
+    }
+
+    #[test]
+    fn event_text_drops_the_same_separators_as_before() {
+        // The separator set as the string it was written as.
+        let old = |c: char| c.is_whitespace() || ":-–—|]).*".contains(c);
+        let m = when::find_moments("10:00").remove(0);
+        for rest in [" — paged", ": - –x", "]).* y", "|—z", " ~w", "😀 v", "…u"] {
+            let text = format!("10:00{rest}");
+            let want = rest.trim_start_matches(old).trim().to_string();
+            assert_eq!(event_text(&text, &m), want, "{rest}");
+        }
     }
 
     #[test]

@@ -201,6 +201,34 @@ pub(crate) fn has_ascii_digit(text: &str) -> bool {
         .any(|block| block.iter().fold(false, |seen, b| seen | b.is_ascii_digit()))
 }
 
+/// Whether `text` may hold a match of [`TIME_12H`]: that needs an `am`/`pm` (any case, a
+/// dot allowed between the letters) ending a word, right after a digit or `??` with only
+/// white space between. Most lines with a digit have none, where the pattern itself, having
+/// no literal to look for, scans the whole line. Exact as a filter: it rejects only text
+/// the pattern cannot match (the `twelve_hour_prefilter` tests); a non-ASCII byte before
+/// the letters (a Unicode digit or space) is let through to the pattern.
+fn may_hold_twelve_hour_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let is_ap = |c: u8| matches!(c, b'a' | b'A' | b'p' | b'P');
+    (1..b.len()).any(|k| {
+        if !matches!(b[k], b'm' | b'M') || b.get(k + 1).is_some_and(|&c| word(c)) {
+            return false;
+        }
+        let ap = if is_ap(b[k - 1]) {
+            k - 1
+        } else if b[k - 1] == b'.' && k >= 2 && is_ap(b[k - 2]) {
+            k - 2
+        } else {
+            return false;
+        };
+        let before = b[..ap]
+            .iter()
+            .rposition(|&c| !(c.is_ascii() && (c as char).is_whitespace()));
+        before.is_some_and(|j| b[j].is_ascii_digit() || b[j] == b'?' || !b[j].is_ascii())
+    })
+}
+
 /// Every date written in `text`, in order, non-overlapping.
 pub fn find_dates(text: &str) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
@@ -285,8 +313,22 @@ pub fn find_dates(text: &str) -> Vec<DateHit> {
     hits
 }
 
+/// Whether `rest` can open as [`ZONE_AFTER`] reads a zone: after white space, one optional
+/// bracket and white space, every spelling it knows starts with an ASCII capital or a sign
+/// (`+`, `-`, `−`). Most times are followed by words or punctuation ("10:05 — paged"), so
+/// [`zone_after`] asks this before its capture scan.
+fn may_open_with_zone(rest: &str) -> bool {
+    // `trim_start` strips White_Space, the class the pattern's `\s` is (a test checks).
+    let r = rest.trim_start();
+    let r = r.strip_prefix(['(', '[']).unwrap_or(r).trim_start();
+    r.starts_with(|c: char| c.is_ascii_uppercase() || matches!(c, '+' | '-' | '−'))
+}
+
 /// The zone named at the start of `rest` (right after a time), with the bytes it spans.
 pub fn zone_after(rest: &str) -> Option<(ZoneHit, usize)> {
+    if !may_open_with_zone(rest) {
+        return None;
+    }
     let c = ZONE_AFTER.captures(rest)?;
     let whole = c.get(0)?;
     let label_m = c.get(1).or(c.get(2)).or(c.get(3)).or(c.get(4)).or(c.get(5))?;
@@ -312,62 +354,153 @@ pub fn find_times(text: &str) -> Vec<TimeHit> {
     find_times_with(text, &find_dates(text))
 }
 
+/// Byte offsets of a part of a text.
+type Span = std::ops::Range<usize>;
+
+/// The groups of a clock time as written, as byte ranges of the text: the hour, the minute
+/// (`05` or `??`), the second, and the a/p of a 12-hour time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ClockParts {
+    hour: Span,
+    minute: Option<Span>,
+    second: Option<Span>,
+    ap: Option<Span>,
+}
+
+/// The groups of `m`, a match of `re` in `text`, as the regex reports them (groups 1 to 4
+/// of [`TIME_12H`]; [`TIME_24H`] has no fourth).
+fn parts_from_captures(re: &Regex, text: &str, m: regex::Match<'_>) -> ClockParts {
+    // The match at `m.start()` is `m` itself: searching from there finds it first.
+    let c = re
+        .captures_at(text, m.start())
+        .expect("a match is found from its own start");
+    ClockParts {
+        hour: c.get(1).expect("hour").range(),
+        minute: c.get(2).map(|g| g.range()),
+        second: c.get(3).map(|g| g.range()),
+        ap: c.get(4).map(|g| g.range()),
+    }
+}
+
+// Why the two readers below: asking the regex for groups runs a second, slower engine over
+// each match, and every timeline line has a time. For an ASCII match of these two patterns
+// the groups follow from the match text alone: each optional group is there exactly when
+// the character it starts with (`:`) is at its place, since no other way through the
+// pattern can go on from a `:` there. A match with other characters (a Unicode digit or
+// space) is read by the regex. The `clock_parts_are_the_regex_groups` property test checks
+// both readers against the regex.
+
+/// [`parts_from_captures`] of a [`TIME_12H`] match:
+/// `\b(\d{1,2})(?::(\d{2}|\?\?))?(?::(\d{2}))?\s*([ap])\.?m\b\.?`.
+fn twelve_hour_parts(text: &str, m: regex::Match<'_>) -> ClockParts {
+    if !m.as_str().is_ascii() {
+        return parts_from_captures(&TIME_12H, text, m);
+    }
+    let (s, at) = (m.as_str().as_bytes(), m.start());
+    // The hour takes every digit there is (at most two): none can start what follows it.
+    let mut i = s.iter().take(2).take_while(|b| b.is_ascii_digit()).count();
+    let hour = at..at + i;
+    let mut field = || {
+        (s.get(i) == Some(&b':')).then(|| {
+            i += 3;
+            at + i - 2..at + i
+        })
+    };
+    let minute = field();
+    let second = field();
+    while (s[i] as char).is_whitespace() {
+        i += 1;
+    }
+    ClockParts {
+        hour,
+        minute,
+        second,
+        ap: Some(at + i..at + i + 1),
+    }
+}
+
+/// [`parts_from_captures`] of a [`TIME_24H`] match:
+/// `(?:\b|T)(\d{1,2}):(\d{2}|\?\?)(?::(\d{2})(?:\.\d+)?)?(?:\b|Z|\s|$)`.
+fn twenty_four_hour_parts(text: &str, m: regex::Match<'_>) -> ClockParts {
+    if !m.as_str().is_ascii() {
+        return parts_from_captures(&TIME_24H, text, m);
+    }
+    let (s, at) = (m.as_str().as_bytes(), m.start());
+    // A match opening with `T` took the `T` branch: the `\b` branch needs a digit there.
+    let t = usize::from(s[0] == b'T');
+    let colon = t + s[t..].iter().take(2).take_while(|b| b.is_ascii_digit()).count();
+    ClockParts {
+        hour: at + t..at + colon,
+        minute: Some(at + colon + 1..at + colon + 3),
+        second: (s.get(colon + 3) == Some(&b':')).then(|| at + colon + 4..at + colon + 6),
+        ap: None,
+    }
+}
+
 /// [`find_times`] given the [`find_dates`] of `text`.
 pub fn find_times_with(text: &str, dates: &[DateHit]) -> Vec<TimeHit> {
     let mut hits: Vec<TimeHit> = Vec::new();
     if !has_ascii_digit(text) {
         return hits;
     }
-    for c in TIME_12H.captures_iter(text) {
-        let m = c.get(0).expect("match");
-        let h: i8 = c[1].parse().unwrap_or(99);
-        if !(1..=12).contains(&h) {
-            continue;
+    if may_hold_twelve_hour_time(text) {
+        for m in TIME_12H.find_iter(text) {
+            let p = twelve_hour_parts(text, m);
+            let group = |r: Option<Span>| r.map(|r| &text[r]);
+            let h: i8 = text[p.hour].parse().unwrap_or(99);
+            if !(1..=12).contains(&h) {
+                continue;
+            }
+            let partial = group(p.minute.clone()) == Some("??");
+            let minute: i8 = if partial {
+                0
+            } else {
+                group(p.minute).and_then(|m| m.parse().ok()).unwrap_or(0)
+            };
+            let second: i8 = group(p.second).and_then(|m| m.parse().ok()).unwrap_or(0);
+            if minute > 59 || second > 59 {
+                continue;
+            }
+            let pm = group(p.ap).is_some_and(|a| a.eq_ignore_ascii_case("p"));
+            let hour = match (h, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            hits.push(TimeHit {
+                start: m.start(),
+                end: m.end(),
+                hour,
+                minute,
+                second,
+                partial,
+                twelve_hour: true,
+                zone: None,
+            });
         }
-        let partial = c.get(2).is_some_and(|m| m.as_str() == "??");
-        let minute: i8 = if partial {
-            0
-        } else {
-            c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0)
-        };
-        let second: i8 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
-        if minute > 59 || second > 59 {
-            continue;
-        }
-        let pm = c[4].eq_ignore_ascii_case("p");
-        let hour = match (h, pm) {
-            (12, false) => 0,
-            (12, true) => 12,
-            (h, true) => h + 12,
-            (h, false) => h,
-        };
-        hits.push(TimeHit {
-            start: m.start(),
-            end: m.end(),
-            hour,
-            minute,
-            second,
-            partial,
-            twelve_hour: true,
-            zone: None,
-        });
     }
-    for c in TIME_24H.captures_iter(text) {
-        let g1 = c.get(1).expect("hour");
-        let mut end = c.get(3).or(c.get(2)).expect("minute").end();
+    for m in TIME_24H.find_iter(text) {
+        let p = twenty_four_hour_parts(text, m);
+        let minute_text = &text[p.minute.clone().expect("minute")];
+        let mut end = p.second.as_ref().or(p.minute.as_ref()).expect("minute").end;
         // fractional seconds
         if let Some(frac) = text[end..].strip_prefix('.') {
             let n = frac.chars().take_while(|c| c.is_ascii_digit()).count();
             end += 1 + n;
         }
-        let span = (g1.start(), end);
+        let span = (p.hour.start, end);
         if hits.iter().any(|o| overlaps((o.start, o.end), span)) {
             continue;
         }
-        let hour: i8 = c[1].parse().unwrap_or(99);
-        let partial = &c[2] == "??";
-        let minute: i8 = if partial { 0 } else { c[2].parse().unwrap_or(99) };
-        let second: i8 = c.get(3).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+        let hour: i8 = text[p.hour].parse().unwrap_or(99);
+        let partial = minute_text == "??";
+        let minute: i8 = if partial {
+            0
+        } else {
+            minute_text.parse().unwrap_or(99)
+        };
+        let second: i8 = p.second.and_then(|r| text[r].parse().ok()).unwrap_or(0);
         if hour > 23 || minute > 59 || second > 59 {
             continue;
         }
@@ -419,6 +552,10 @@ pub fn find_moments(text: &str) -> Vec<Moment> {
 
 /// [`find_moments`] given the [`find_dates`] of `text`.
 pub fn find_moments_with(text: &str, dates: &[DateHit]) -> Vec<Moment> {
+    // No date and no digit (so no time): nothing to pair. Most lines are such prose.
+    if dates.is_empty() && !has_ascii_digit(text) {
+        return Vec::new();
+    }
     let times = find_times_with(text, dates);
     let mut items: Vec<(usize, Option<DateHit>, Option<TimeHit>)> = dates
         .iter()
@@ -627,6 +764,129 @@ mod tests {
                 .iter()
                 .any(|re| re.is_match(&line));
             proptest::prop_assert_eq!(ANY_DATE.is_match(&line), any_spelling);
+        }
+    }
+
+    #[test]
+    fn the_prefilters_see_the_same_letters_and_spaces_as_the_patterns() {
+        // Every character: `\s` is what `trim_start` strips (char::is_whitespace), and
+        // case folding makes a/p/m match only their ASCII capitals.
+        let space = Regex::new(r"^\s$").unwrap();
+        let ap = Regex::new(r"(?i)^[ap]$").unwrap();
+        let m = Regex::new(r"(?i)^m$").unwrap();
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(space.is_match(&s), c.is_whitespace(), "{c:?}");
+            assert_eq!(ap.is_match(&s), matches!(c, 'a' | 'A' | 'p' | 'P'), "{c:?}");
+            assert_eq!(m.is_match(&s), matches!(c, 'm' | 'M'), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn twelve_hour_prefilter_examples() {
+        for yes in [
+            "9pm",
+            "10:05 AM",
+            "1 p.m.",
+            "12:?? pm",
+            "3\u{a0}pm",
+            "٣pm",
+            "7\tam",
+            "8 PM.",
+            "5\u{b}pm",
+        ] {
+            assert!(may_hold_twelve_hour_time(yes), "{yes}");
+            assert!(TIME_12H.is_match(yes) || !yes.is_ascii(), "{yes}");
+        }
+        for no in [
+            "the team met at 9",
+            "10:05 UTC",
+            "5 amps",
+            "pm 5",
+            "10 a m",
+            "12 pmx",
+        ] {
+            assert!(!may_hold_twelve_hour_time(no), "{no}");
+            assert!(!TIME_12H.is_match(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn zone_prefilter_examples() {
+        for yes in [
+            " UTC",
+            " (PST)",
+            "[ +02:00]",
+            "−05:00",
+            "\u{2009}Europe/Paris",
+            " Eastern Time",
+        ] {
+            assert!(may_open_with_zone(yes), "{yes}");
+        }
+        for no in [" — paged", ": alert", " utc", "", " ((UTC)"] {
+            assert!(!may_open_with_zone(no), "{no}");
+            assert!(zone_after(no).is_none(), "{no}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The 12-hour prefilter passes every text TIME_12H matches, over text made of
+        /// what such times are made of, Unicode digits and spaces included.
+        #[test]
+        fn twelve_hour_prefilter_passes_every_match(
+            text in r"(?:[0-9:?. aApPmMx_٣\u{a0}\u{2009}\t\x0B]|team|pm|AM|p\.m){0,12}"
+        ) {
+            proptest::prop_assert!(!TIME_12H.is_match(&text) || may_hold_twelve_hour_time(&text));
+        }
+
+        /// The zone prefilter passes every text ZONE_AFTER matches.
+        #[test]
+        fn zone_prefilter_passes_every_match(
+            text in r"[ \t\u{a0}\u{2009}(\[]{0,4}(?:UTC|GMT|[A-Za-z]{1,6}|[+\-−][0-9]{2}:?[0-9]{2}|Eastern Time|Europe/Paris|—|:)?[ )\]a-z0-9]{0,4}"
+        ) {
+            proptest::prop_assert!(!ZONE_AFTER.is_match(&text) || may_open_with_zone(&text));
+        }
+    }
+
+    proptest::proptest! {
+        /// The clock readers give the groups the regex gives, match by match, over text
+        /// made of what clock times are made of (Unicode digits and spaces included, which
+        /// the readers hand to the regex).
+        #[test]
+        fn clock_parts_are_the_regex_groups(
+            text in r"(?:[0-9:?.TZ aApPmMx\t\x0B]|٣|\u{a0}|12:30|9:05:17|pm|a\.m){0,14}"
+        ) {
+            for m in TIME_12H.find_iter(&text) {
+                proptest::prop_assert_eq!(twelve_hour_parts(&text, m), parts_from_captures(&TIME_12H, &text, m));
+            }
+            for m in TIME_24H.find_iter(&text) {
+                proptest::prop_assert_eq!(twenty_four_hour_parts(&text, m), parts_from_captures(&TIME_24H, &text, m));
+            }
+        }
+    }
+
+    #[test]
+    fn clock_parts_of_every_shape() {
+        for text in [
+            "10:05 AM",
+            "9pm",
+            "12:?? p.m.",
+            "7:05:09\tam",
+            "T09:30:15.5Z",
+            "23:59",
+            "at 08:45 —",
+            "1:02:03 ",
+        ] {
+            type Reader = fn(&str, regex::Match<'_>) -> ClockParts;
+            let readers: [(&Regex, Reader); 2] = [
+                (&TIME_12H, twelve_hour_parts),
+                (&TIME_24H, twenty_four_hour_parts),
+            ];
+            for (re, read) in readers {
+                for m in re.find_iter(text) {
+                    assert_eq!(read(text, m), parts_from_captures(re, text, m), "{text}");
+                }
+            }
         }
     }
 

@@ -365,8 +365,19 @@ pub fn apply(
 
     // 4. The timeline: its first event, and the event that ends the outage.
     let timed: Vec<(&TimelineEvent, When)> = events.iter().filter_map(|e| e.at.map(|a| (e, a))).collect();
+    // Which events may say the outage began or ended: asked for both, worked out once.
+    let may_mark = std::cell::OnceCell::new();
+    let marked_by = |re: &Regex| {
+        let may_mark: &Vec<bool> =
+            may_mark.get_or_init(|| timed.iter().map(|(e, _)| may_name_the_outage(&e.text)).collect());
+        timed
+            .iter()
+            .zip(may_mark)
+            .find(|((e, _), may)| **may && re.is_match(&e.text))
+            .map(|(t, _)| t)
+    };
     if start.is_none() {
-        let marked = timed.iter().find(|(e, _)| BEGINS.is_match(&e.text));
+        let marked = marked_by(&BEGINS);
         let first = marked.or_else(|| timed.iter().min_by_key(|(_, a)| a.epoch_seconds()));
         if let Some((e, a)) = first {
             start = Some(Found {
@@ -379,7 +390,7 @@ pub fn apply(
     let stated = stated_duration(outline, parts);
     if end.is_none() && timed.len() >= 2 {
         let s = start.map(|s| s.when.epoch_seconds());
-        let marked = timed.iter().find(|(e, _)| ENDS.is_match(&e.text));
+        let marked = marked_by(&ENDS);
         let by_stated = stated.as_ref().and_then(|(mins, _, _)| {
             let s = s?;
             timed
@@ -574,11 +585,19 @@ fn prose_window(
     let mut end: Option<Found> = None;
     let year = frame.anchor.map(|a| a.year());
     for (i, l) in outline.lines.iter().enumerate() {
-        if frame.skips(i) || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. }) {
+        // Every date and time is written with a digit: a line or sentence without one has
+        // no moments, so it sets no date and no time below (and most prose has none).
+        if frame.skips(i)
+            || matches!(l.kind, LineKind::Heading(_) | LineKind::TableRow { .. })
+            || !when::has_ascii_digit(&l.text)
+        {
             continue;
         }
         let mut line_date: Option<Date> = None;
         for sentence in l.text.split_inclusive(". ") {
+            if !when::has_ascii_digit(sentence) {
+                continue;
+            }
             // A one-sentence line was read whole already.
             let moments: Cow<[Moment]> = if sentence.len() == l.text.len() {
                 Cow::Borrowed(readings.moments(outline, i))
@@ -642,6 +661,36 @@ static BEGINS: LazyLock<Regex> = LazyLock::new(|| {
 static ENDS: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"(?i)\b(?:outage|incident|impact|downtime|disruption)\s+(?:ends|ended|is over|was over)\b")
 });
+
+/// The words [`BEGINS`] and [`ENDS`] open with, lowercase.
+const OUTAGE_WORDS: [&[u8]; 5] = [b"outage", b"incident", b"impact", b"downtime", b"disruption"];
+
+/// Whether `text` may match [`BEGINS`] or [`ENDS`]: both need one of [`OUTAGE_WORDS`].
+/// They are asked of every timeline event, and few events name the outage; the patterns,
+/// having no literal to look for, scan the whole text. On ASCII text `(?i)` folds nothing
+/// but ASCII case, so a text without any of the words, ignoring ASCII case, matches
+/// neither; other text (`ſ` folds to `s`) goes to the patterns.
+fn may_name_the_outage(text: &str) -> bool {
+    let b = text.as_bytes();
+    // `| 0x20` lowers an ASCII capital: only the words' first two letters (`ou`, `in`, `im`,
+    // `do`, `di`, any case) pass this first test, so the words are compared at few places.
+    !text.is_ascii()
+        || (0..b.len().saturating_sub(1)).any(|i| {
+            matches!(
+                (b[i] | 0x20, b[i + 1] | 0x20),
+                (b'o', b'u') | (b'i', b'n' | b'm') | (b'd', b'o' | b'i')
+            ) && opens_an_outage_word(&b[i..])
+        })
+}
+
+/// Whether `rest` opens with one of [`OUTAGE_WORDS`], ignoring ASCII case. Kept out of line
+/// so the byte loop of [`may_name_the_outage`] stays small.
+#[inline(never)]
+fn opens_an_outage_word(rest: &[u8]) -> bool {
+    OUTAGE_WORDS
+        .iter()
+        .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+}
 
 const NUM: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)";
 const UNIT: &str = r"(days?|hours?|hrs?|minutes?|mins?)";
@@ -774,6 +823,45 @@ mod tests {
 
     fn codes(d: &[Diagnostic]) -> Vec<&str> {
         d.iter().map(|d| d.code).collect()
+    }
+
+    proptest::proptest! {
+        /// The outage-word prefilter passes every text BEGINS or ENDS matches.
+        #[test]
+        fn outage_prefilter_passes_every_match(
+            text in r"(?:[ a-zA-Z.]|OUTAGE|Incident|impact|downtime|diſruption|Disruption|began|started|ends|ended|is over){0,8}"
+        ) {
+            let matched = BEGINS.is_match(&text) || ENDS.is_match(&text);
+            proptest::prop_assert!(!matched || may_name_the_outage(&text));
+        }
+
+        /// On ASCII text the prefilter is "one of the words, ignoring ASCII case".
+        #[test]
+        fn outage_prefilter_is_a_word_search_ignoring_case(text in r"(?:[ a-zA-Z]|OUTage|incIdent|impact|DOWNTIME|disruption){0,8}") {
+            let lower = text.to_ascii_lowercase();
+            let any_word = OUTAGE_WORDS.iter().any(|w| lower.contains(std::str::from_utf8(w).unwrap()));
+            proptest::prop_assert_eq!(may_name_the_outage(&text), any_word);
+        }
+    }
+
+    #[test]
+    fn outage_prefilter_examples() {
+        for yes in [
+            "Outage began",
+            "the INCIDENT is over",
+            "impact started",
+            "diſruption began",
+        ] {
+            assert!(may_name_the_outage(yes), "{yes}");
+        }
+        for no in [
+            "Impact ended".replace("Impact", "Pager"),
+            "paged the on-call".into(),
+        ] {
+            assert!(!may_name_the_outage(&no), "{no}");
+            assert!(!BEGINS.is_match(&no) && !ENDS.is_match(&no), "{no}");
+        }
+        assert!(ENDS.is_match("Impact ended") && may_name_the_outage("Impact ended"));
     }
 
     #[test]
