@@ -15,6 +15,8 @@ const WAIT: Duration = Duration::from_secs(10);
 struct Running {
     addr: SocketAddr,
     dir: tempfile::TempDir,
+    /// Where serve keeps its search index (removed with the test).
+    index: Option<PathBuf>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     events: mpsc::Receiver<String>,
@@ -33,6 +35,14 @@ impl Drop for Running {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        // With no output folder, serve keeps its search index in the system's temporary
+        // folder, named after the content folder: each test's content folder is new, so
+        // its index would stay behind.
+        if let Some(index) = self.index.take() {
+            if let Some(folder) = index.parent() {
+                let _ = std::fs::remove_dir_all(folder);
+            }
         }
     }
 }
@@ -68,6 +78,7 @@ fn start_with(prepare: impl FnOnce(&Path)) -> Running {
         base_url: None,
         output: None,
     };
+    let index = Some(incidex::serve::search_api::index_dir(&sources));
     let serve = Serve::bind("127.0.0.1:0".parse().unwrap(), sources).unwrap();
     let addr = serve.local_addr();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -98,6 +109,7 @@ fn start_with(prepare: impl FnOnce(&Path)) -> Running {
     Running {
         addr,
         dir,
+        index,
         stop: Some(stop_tx),
         thread: Some(thread),
         events,

@@ -115,18 +115,25 @@ pub fn request(params: &HashMap<String, String>) -> Result<Request, BadRequest> 
     })
 }
 
+/// Where `serve` keeps its tantivy index: beside the output when there is one, else in a
+/// folder of the system's temporary folder named after the content folder, so that
+/// restarting `serve` on the same archive finds it again.
+pub fn index_dir(sources: &super::rebuild::Sources) -> std::path::PathBuf {
+    match &sources.output {
+        Some(out) => index::default_dir(out),
+        None => {
+            let abs = site::absolute(&sources.content).unwrap_or_else(|_| sources.content.clone());
+            let key = super::snapshot::fnv1a(abs.to_string_lossy().as_bytes());
+            std::env::temp_dir()
+                .join(format!("incidex-serve-{key:016x}"))
+                .join("search-index")
+        }
+    }
+}
+
 impl SearchApi {
     pub fn new(sources: &super::rebuild::Sources) -> SearchApi {
-        let index_dir = match &sources.output {
-            Some(out) => index::default_dir(out),
-            None => {
-                let abs = site::absolute(&sources.content).unwrap_or_else(|_| sources.content.clone());
-                let key = super::snapshot::fnv1a(abs.to_string_lossy().as_bytes());
-                std::env::temp_dir()
-                    .join(format!("incidex-serve-{key:016x}"))
-                    .join("search-index")
-            }
-        };
+        let index_dir = index_dir(sources);
         SearchApi {
             content: sources.content.clone(),
             config: sources.config.clone(),
