@@ -157,6 +157,9 @@ fn served_search_page_uses_the_api_with_the_same_facets() {
         base_url: None,
         output: None,
     };
+    // With no output folder, serve keeps its index in the system's temporary folder,
+    // named after this test's (new) content folder: removed below.
+    let index = incidex::serve::search_api::index_dir(&sources);
     let serve = incidex::serve::Serve::bind("127.0.0.1:0".parse().unwrap(), sources).unwrap();
     let url = format!("http://{}", serve.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -170,6 +173,9 @@ fn served_search_page_uses_the_api_with_the_same_facets() {
     let published = scenario(&b.public, "dns", "service", "checkout");
     let _ = stop.send(());
     server.join().unwrap();
+    if let Some(folder) = index.parent() {
+        let _ = std::fs::remove_dir_all(folder);
+    }
 
     assert_eq!(served["api"], true, "the served page asked /api/search: {served}");
     assert_eq!(

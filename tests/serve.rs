@@ -16,7 +16,7 @@ struct Running {
     addr: SocketAddr,
     dir: tempfile::TempDir,
     /// Where serve keeps its search index (removed with the test).
-    index: Option<PathBuf>,
+    index: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     events: mpsc::Receiver<String>,
@@ -39,10 +39,8 @@ impl Drop for Running {
         // With no output folder, serve keeps its search index in the system's temporary
         // folder, named after the content folder: each test's content folder is new, so
         // its index would stay behind.
-        if let Some(index) = self.index.take() {
-            if let Some(folder) = index.parent() {
-                let _ = std::fs::remove_dir_all(folder);
-            }
+        if let Some(folder) = self.index.parent() {
+            let _ = std::fs::remove_dir_all(folder);
         }
     }
 }
@@ -78,7 +76,7 @@ fn start_with(prepare: impl FnOnce(&Path)) -> Running {
         base_url: None,
         output: None,
     };
-    let index = Some(incidex::serve::search_api::index_dir(&sources));
+    let index = incidex::serve::search_api::index_dir(&sources);
     let serve = Serve::bind("127.0.0.1:0".parse().unwrap(), sources).unwrap();
     let addr = serve.local_addr();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
