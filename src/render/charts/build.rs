@@ -203,6 +203,79 @@ fn points<'a>(
         .collect()
 }
 
+/// Most dots one scatter draws. Past a few thousand the dots of a 700-pixel-wide chart
+/// overlap into a blot, and each costs about 130 bytes of page: with a dot per incident,
+/// a 10,000-postmortem archive's trends page was 3.8 MB and a 100,000 one's 37 MB.
+pub const MAX_DOTS: usize = 2_000;
+
+/// Which of a scatter's `values` (in drawing order) get a dot. Up to [`MAX_DOTS`], all.
+/// Beyond, the `MAX_DOTS / 4` largest (the outliers a reader hovers over to find; ties to
+/// the earlier) and an even sample of the rest, spread through the drawing order; the
+/// statistics drawn with the dots and the data table still use every value.
+struct Thinned {
+    keep: Vec<bool>,
+    /// Says which dots are drawn, when not all are.
+    note: Option<String>,
+}
+
+impl Thinned {
+    /// `largest` names the kept outliers ("longest"); `uses_all` names what else the
+    /// chart draws from every value ("the rolling median, its band and the data table").
+    fn new(values: &[f64], largest: &str, uses_all: &str) -> Thinned {
+        let n = values.len();
+        if n <= MAX_DOTS {
+            return Thinned {
+                keep: vec![true; n],
+                note: None,
+            };
+        }
+        let top = MAX_DOTS / 4;
+        let mut keep = vec![false; n];
+        let mut by_size: Vec<usize> = (0..n).collect();
+        let larger_first = |a: &usize, b: &usize| values[*b].total_cmp(&values[*a]).then(a.cmp(b));
+        by_size.select_nth_unstable_by(top - 1, larger_first);
+        for &i in &by_size[..top] {
+            keep[i] = true;
+        }
+        // Of the `rest` others, every one whose step crosses a multiple of `rest` (Bresenham):
+        // exactly `want` of them, evenly spaced.
+        let (rest, want) = (n - top, MAX_DOTS - top);
+        for (k, slot) in keep.iter_mut().filter(|kept| !**kept).enumerate() {
+            *slot = (k * want) % rest < want;
+        }
+        let note = format!(
+            "{MAX_DOTS} of {n} incidents drawn as dots: the {top} {largest} and an even sample of the \
+             other {rest}. {} {} {n}.",
+            capitalised(uses_all),
+            if uses_all.contains(" and ") {
+                "use all"
+            } else {
+                "uses all"
+            },
+        );
+        Thinned {
+            keep,
+            note: Some(note),
+        }
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Both notes, when a chart has two things to say.
+fn notes(first: Option<String>, second: Option<String>) -> Option<String> {
+    match (first, second) {
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Log duration axis from the reader-known tick at or below the shortest duration.
 fn log_duration_axis(svg: &mut Figure, min: f64, max: f64) -> Log {
     let floor = DURATION_TICKS
@@ -247,7 +320,12 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Pl
         svg.areas
             .extend(Figure::path("band", &band, true, "Rolling median to p90"));
     }
-    for &(t, m, title) in &pts {
+    let thinned = Thinned::new(
+        &pts.iter().map(|p| p.1).collect::<Vec<_>>(),
+        "longest",
+        "the rolling median, its band and the data table",
+    );
+    for (&(t, m, title), _) in pts.iter().zip(&thinned.keep).filter(|(_, kept)| **kept) {
         svg.dot(
             x.at(t as f64),
             y.at(m.max(1.0)),
@@ -273,14 +351,17 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Pl
     Plot {
         figure: svg,
         n,
-        note: too_few(n, "incidents with a duration").or_else(|| {
-            with.is_empty().then(|| {
-                format!(
-                    "No trailing window holds {MIN_FOR_TREND} or more incidents, so no rolling median or \
-                     p90 is drawn: too few incidents to read a trend."
-                )
-            })
-        }),
+        note: notes(
+            too_few(n, "incidents with a duration").or_else(|| {
+                with.is_empty().then(|| {
+                    format!(
+                        "No trailing window holds {MIN_FOR_TREND} or more incidents, so no rolling median \
+                         or p90 is drawn: too few incidents to read a trend."
+                    )
+                })
+            }),
+            thinned.note,
+        ),
         table: Table {
             headers: vec![
                 "Window ending".into(),
@@ -318,7 +399,12 @@ fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Plot
     for t in [0.0, 25.0, 50.0, 75.0, 100.0] {
         svg.hgrid(y.at(t), &format!("{t}%"));
     }
-    for &(t, v, title) in &pts {
+    let thinned = Thinned::new(
+        &pts.iter().map(|p| p.1).collect::<Vec<_>>(),
+        "with the widest impact",
+        "the data table",
+    );
+    for (&(t, v, title), _) in pts.iter().zip(&thinned.keep).filter(|(_, kept)| **kept) {
         svg.dot(x.at(t as f64), y.at(v), &format!("{title}: {}% of users", num(v)));
     }
     time_ticks(&mut svg, trends, |_, b| x.at(epoch(b) as f64));
@@ -326,7 +412,7 @@ fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Plot
     Plot {
         figure: svg,
         n,
-        note: too_few(n, "incidents with an impact share"),
+        note: notes(too_few(n, "incidents with an impact share"), thinned.note),
         table: Table {
             headers: vec!["Statistic".into(), "Share of users".into()],
             rows: s
@@ -431,7 +517,15 @@ fn duration_distribution(archive: &[&Postmortem]) -> Plot {
 
 fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
     // Category → durations, in taxonomy order then unclassified.
-    let mut rows: Vec<(String, Vec<(f64, &str)>)> = Vec::new();
+    /// One incident of a category's row; `at` is its position in `all`.
+    struct Mark<'a> {
+        minutes: f64,
+        title: &'a str,
+        at: usize,
+    }
+    let mut rows: Vec<(String, Vec<Mark>)> = Vec::new();
+    // Every duration in archive order, for `Thinned`.
+    let mut all: Vec<f64> = Vec::new();
     let mut at: std::collections::HashMap<Option<&str>, usize> = Default::default();
     for p in archive {
         let Some(m) = duration_of(&p.record) else { continue };
@@ -440,11 +534,17 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
             rows.push((category_name(config, key), Vec::new()));
             rows.len() - 1
         });
-        rows[k].1.push((m as f64, p.title.as_str()));
+        rows[k].1.push(Mark {
+            minutes: m as f64,
+            title: p.title.as_str(),
+            at: all.len(),
+        });
+        all.push(m as f64);
     }
+    let thinned = Thinned::new(&all, "longest", "the boxes, medians and data table");
     let summaries: Vec<Option<Summary>> = rows
         .iter()
-        .map(|r| Summary::of(r.1.iter().map(|v| v.0)))
+        .map(|r| Summary::of(r.1.iter().map(|v| v.minutes)))
         .collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&a, &b| {
@@ -469,7 +569,7 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
     let label_end = 8.0 + (longest as f64 * CHAR_W).max(LEFT);
     let max = rows
         .iter()
-        .flat_map(|r| r.1.iter().map(|v| v.0))
+        .flat_map(|r| r.1.iter().map(|v| v.minutes))
         .fold(60.0, f64::max);
     let x = Log::new(1.0, max, label_end + 16.0, W - RIGHT);
     svg.plot.left = px(label_end + 8.0);
@@ -498,20 +598,20 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
                 y2: px(cy + bh / 2.0),
             }),
         });
-        for (j, (v, title)) in values.iter().enumerate() {
+        for (j, mark) in values.iter().enumerate().filter(|(_, m)| thinned.keep[m.at]) {
             // A small deterministic jitter keeps equal durations apart.
             let jitter = ((j * 7919) % 9) as f64 - 4.0;
             svg.dot(
-                x.at(v.max(1.0)),
+                x.at(mark.minutes.max(1.0)),
                 cy + jitter * (row_h / 40.0),
-                &format!("{title}: {}", minutes_label(*v)),
+                &format!("{}: {}", mark.title, minutes_label(mark.minutes)),
             );
         }
     }
     Plot {
         figure: svg,
         n,
-        note: too_few(n, "incidents with a duration"),
+        note: notes(too_few(n, "incidents with a duration"), thinned.note),
         table: Table {
             headers: vec![
                 "Category".into(),
@@ -669,6 +769,84 @@ mod tests {
                     "the tooltip keeps the title, without the control character"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn up_to_max_dots_every_value_is_drawn() {
+        let t = Thinned::new(&vec![5.0; MAX_DOTS], "longest", "the table");
+        assert!(t.keep.iter().all(|k| *k));
+        assert!(t.note.is_none());
+        assert!(Thinned::new(&[], "longest", "the table").keep.is_empty());
+    }
+
+    #[test]
+    fn past_max_dots_the_largest_and_an_even_sample_are_drawn() {
+        for n in [MAX_DOTS + 1, 2 * MAX_DOTS + 7, 10_000, 37_313] {
+            // Values in a scrambled order, with ties, so neither position nor value alone decides.
+            let values: Vec<f64> = (0..n).map(|i| ((i * 7_919) % 1_000) as f64).collect();
+            let t = Thinned::new(&values, "longest", "the table");
+            assert_eq!(t.keep.iter().filter(|k| **k).count(), MAX_DOTS, "n={n}");
+            // Every value above the smallest kept outlier is kept.
+            let mut sorted = values.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            let cut = sorted[MAX_DOTS / 4 - 1];
+            assert!(values.iter().zip(&t.keep).all(|(v, k)| *v <= cut || *k), "n={n}");
+            // The others are evenly spread: no run of skipped ones longer than the stride.
+            let rest = n - MAX_DOTS / 4;
+            let stride = rest.div_ceil(MAX_DOTS - MAX_DOTS / 4);
+            let mut run = 0;
+            for (v, k) in values.iter().zip(&t.keep) {
+                if *k {
+                    run = 0;
+                } else if *v < cut {
+                    run += 1;
+                    assert!(run < stride, "n={n}: {run} skipped in a row");
+                }
+            }
+            let note = t.note.expect("says which dots are drawn");
+            assert!(note.starts_with(&format!("2000 of {n} incidents")), "{note}");
+            assert!(note.ends_with(&format!("The table uses all {n}.")), "{note}");
+        }
+    }
+
+    #[test]
+    fn a_large_archive_draws_max_dots_and_keeps_its_longest_incident() {
+        let specs: Vec<Postmortem> = (0..MAX_DOTS + 500)
+            .map(|k| {
+                let mut p = pm(Pm {
+                    date: Some((2020 + (k % 4) as i16, (k % 12 + 1) as i8, (k % 28 + 1) as i8)),
+                    minutes: Some(if k == 1_234 { 50_000 } else { 10 + (k % 300) as i64 }),
+                    category: Some(["dns", "database"][k % 2]),
+                    impact: Some((k % 100) as f64),
+                    ..Pm::default()
+                });
+                p.slug = format!("pm-{k}");
+                p.title = if k == 1_234 {
+                    "The long one".into()
+                } else {
+                    format!("Incident {k}")
+                };
+                p
+            })
+            .collect();
+        let n = specs.len();
+        let charts = charts(&Archive::new(specs));
+        let by = |id: &str| charts.iter().find(|c| c.id == id).unwrap();
+        for id in ["chart-duration", "chart-impact", "chart-by-category"] {
+            let c = by(id);
+            assert_eq!(marks(&c.svg, "circle"), MAX_DOTS, "{id}");
+            assert_eq!(c.n, n, "{id}: the sample size counts every incident");
+            assert!(
+                c.note.as_deref().unwrap_or("").contains("2000 of 2500 incidents"),
+                "{id}"
+            );
+        }
+        for id in ["chart-duration", "chart-by-category"] {
+            assert!(
+                by(id).svg.contains("The long one: 34 d 17 h"),
+                "{id} keeps the outlier"
+            );
         }
     }
 }
