@@ -154,6 +154,28 @@ fn snippets_highlight_the_matched_words() {
 }
 
 #[test]
+fn titles_mark_the_matched_words_in_characters() {
+    let b = build_fixture();
+    let idx = SearchIndex::open(&b.index).unwrap();
+    let r = run(&idx, "resolution checkout", Filters::default(), Sort::Relevance);
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.title == "DNS resolution failures for checkout")
+        .expect("the DNS postmortem matches");
+    assert_eq!(hit.title_highlights, [(4, 14), (28, 36)], "{hit:?}");
+    let r = run(&idx, "certificate", Filters::default(), Sort::Relevance);
+    let hit = r.hits.iter().find(|h| h.title.contains("certificate")).unwrap();
+    let chars: Vec<char> = hit.title.chars().collect();
+    let marked: Vec<String> = hit
+        .title_highlights
+        .iter()
+        .map(|&(a, z)| chars[a..z].iter().collect())
+        .collect();
+    assert_eq!(marked, ["certificate"], "{hit:?}");
+}
+
+#[test]
 fn index_is_reused_when_unchanged_and_rebuilt_when_content_changes() {
     let b = build_fixture();
     let segments = |dir: &std::path::Path| {

@@ -198,4 +198,13 @@ fn served_search_page_uses_the_api_with_the_same_facets() {
         ["DNS resolution failures for checkout"],
         "{served}"
     );
+    assert_eq!(
+        strings(&served["markup"]["titleMarks"]),
+        ["DNS"],
+        "the API marks the query's words in titles: {served}"
+    );
+    assert_eq!(
+        served["markup"]["titleMarks"], published["markup"]["titleMarks"],
+        "as the static index does"
+    );
 }

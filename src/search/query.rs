@@ -143,6 +143,9 @@ pub struct Hit {
     pub duration: String,
     pub impact_percent: Option<f64>,
     pub impact: String,
+    /// `[start, end)` character offsets of the query's words in `title`, as in [`Snippet`]
+    /// (the static index's search page marks them too).
+    pub title_highlights: Vec<(usize, usize)>,
     pub snippet: Snippet,
 }
 
@@ -416,10 +419,11 @@ fn results(
         if snippet.text.is_empty() {
             snippet.text = body.chars().take(SNIPPET_CHARS).collect();
         }
+        let title = text(f.title);
         out.push(Hit {
             ord: h.ord,
             score: h.score,
-            title: text(f.title),
+            title_highlights: highlights(&title, &terms_text),
             url: text(f.url),
             date: text(f.date),
             category: text(f.category_name),
@@ -429,6 +433,7 @@ fn results(
             duration: text(f.duration_display),
             impact_percent: h.impact,
             impact: text(f.impact_display),
+            title,
             snippet,
         });
     }
@@ -583,6 +588,27 @@ pub fn resolve(index: &SearchIndex, clauses: &[Clause]) -> tantivy::Result<Vec<R
     Ok(out)
 }
 
+/// Where `text`'s words (as the index analyses them) are among `terms`: character ranges,
+/// in order. What a snippet marks, for a text shown whole.
+fn highlights<V>(text: &str, terms: &BTreeMap<String, V>) -> Vec<(usize, usize)> {
+    use tantivy::tokenizer::TokenStream;
+    let mut analyzer = tokenize::analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let (mut out, mut byte, mut chars) = (Vec::new(), 0, 0);
+    let mut char_at = |to: usize| {
+        chars += text[byte..to].chars().count();
+        byte = to;
+        chars
+    };
+    while stream.advance() {
+        let token = stream.token();
+        if terms.contains_key(&token.text) {
+            out.push((char_at(token.offset_from), char_at(token.offset_to)));
+        }
+    }
+    out
+}
+
 /// tantivy snippet (byte ranges) → [`Snippet`] (character ranges).
 fn to_snippet(s: tantivy::snippet::Snippet) -> Snippet {
     let text = s.fragment().to_string();
@@ -679,5 +705,25 @@ impl SegmentCollector for AllHitsInSegment {
 
     fn harvest(self) -> Vec<RawHit> {
         self.hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn highlights_are_character_offsets_of_analysed_words() {
+        let terms: BTreeMap<String, f32> = [("dns".to_string(), 1.0), ("outag".to_string(), 1.0)]
+            .into_iter()
+            .collect();
+        // Accented letters before a match: offsets count characters, not bytes; "outages"
+        // is marked for its stem.
+        assert_eq!(
+            super::highlights("Café déjà DNS outages, dns", &terms),
+            [(10, 13), (14, 21), (23, 26)]
+        );
+        assert!(super::highlights("Nothing here", &terms).is_empty());
+        assert!(super::highlights("", &terms).is_empty());
     }
 }

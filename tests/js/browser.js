@@ -206,7 +206,7 @@ async function main() {
       const url = await s.js("return location.search");
       const api = await s.js("return performance.getEntriesByType('resource').some(function (r) { return r.name.indexOf('/api/search') >= 0; })");
       const staticIndex = await s.js("return performance.getEntriesByType('resource').filter(function (r) { return r.name.indexOf('/search/index/') >= 0; }).map(function (r) { return r.name; })");
-      const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent) }");
+      const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent), titleMarks: Array.from(document.querySelectorAll('#search-results a.result-title mark')).map(m => m.textContent) }");
       await s.close();
       console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex, order }));
     } else if (mode === "measure-ab") {
