@@ -201,6 +201,36 @@ fn init_starts_an_archive_that_builds_and_refuses_to_overwrite() {
         .stderr(predicate::str::contains("Built 1 postmortem into public/"));
     let home = fs::read_to_string(dir.join("public/index.html")).unwrap();
     assert!(home.contains("<title>Mine</title>"), "the new config is used");
+
+    // Everything a build and a search leave beside the archive is in the .gitignore init wrote.
+    incidex(&dir).args(["search", "checkout"]).assert().success();
+    let ignored: Vec<String> = fs::read_to_string(dir.join(".gitignore"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.trim_matches('/').to_string())
+        .collect();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !["incidex.yaml", "content", ".gitignore"].contains(&name.as_str()) {
+            assert!(
+                ignored.contains(&name),
+                "{name} is not in .gitignore: {ignored:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn init_adds_only_the_missing_build_outputs_to_an_existing_gitignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join(".gitignore"), "target\npublic/").unwrap();
+    incidex(tmp.path()).arg("init").assert().success();
+    assert_eq!(
+        fs::read_to_string(tmp.path().join(".gitignore")).unwrap(),
+        "target\npublic/\n# incidex build output (the site, its staging copy, the search index)\n\
+         /.public.incidex-tmp/\n/.public.incidex-old/\n/.incidex/\n"
+    );
 }
 
 #[test]

@@ -52,6 +52,52 @@ pub fn new_postmortem(title: &str, content: &Path, date: Option<&str>) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
+/// What `build` and `search` leave beside the archive, for `.gitignore`: the site, its
+/// staging copy and the swap's old copy (`output::Staging`), and the search index.
+const BUILD_OUTPUTS: &[&str] = &[
+    "/public/",
+    "/.public.incidex-tmp/",
+    "/.public.incidex-old/",
+    "/.incidex/",
+];
+
+/// Adds to `dir/.gitignore` (made if missing) each of [`BUILD_OUTPUTS`] it does not already
+/// list, in any of the usual spellings (`public`, `/public`, `public/`); returns how many.
+fn ignore_build_outputs(dir: &Path) -> Result<usize> {
+    let path = dir.join(".gitignore");
+    let existing = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let bare = |line: &str| {
+        line.trim()
+            .trim_start_matches('/')
+            .trim_end_matches('/')
+            .to_string()
+    };
+    let listed: std::collections::HashSet<String> = existing.lines().map(bare).collect();
+    let missing: Vec<&str> = BUILD_OUTPUTS
+        .iter()
+        .copied()
+        .filter(|entry| !listed.contains(&bare(entry)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let mut text = existing;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# incidex build output (the site, its staging copy, the search index)\n");
+    for entry in &missing {
+        text.push_str(entry);
+        text.push('\n');
+    }
+    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(missing.len())
+}
+
 pub fn init(dir: &Path) -> Result<ExitCode> {
     let config = dir.join("incidex.yaml");
     write_new(&config, CONFIG_TEMPLATE)?;
@@ -60,6 +106,7 @@ pub fn init(dir: &Path) -> Result<ExitCode> {
         .replace("draft: true\n", "")
         .replace("status: draft", "status: example");
     write_new(&example, &text)?;
+    ignore_build_outputs(dir)?;
     eprintln!(
         "Initialised an archive in {}: edit incidex.yaml, add postmortems to content/, run `incidex build`.",
         dir.display()
