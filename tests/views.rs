@@ -1,6 +1,8 @@
 //! Whole-program tests of the archive views: build tests/fixtures/views-basic and check the
 //! pages list exactly the right incidents, every SVG parses, and the exports round-trip.
 
+mod common;
+
 use incidex::config::Config;
 use incidex::site::{build, BuildOptions, LoadOptions};
 use std::path::Path;
@@ -10,12 +12,18 @@ fn built() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn built_with(theme: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {
+    built_config(Config {
+        theme: theme.map(Into::into),
+        ..Config::default()
+    })
+}
+
+fn built_config(config: Config) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let config = Config {
         base_url: "https://pm.example/archive".into(),
-        theme: theme.map(Into::into),
-        ..Config::default()
+        ..config
     };
     build(&BuildOptions {
         content: Path::new("tests/fixtures/views-basic"),
@@ -49,6 +57,70 @@ fn listed(html: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The rows of a paginated list, page after page, and each page's file name.
+fn pages_of(out: &Path, folder: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let (mut files, mut rows) = (Vec::new(), Vec::new());
+    for n in 1.. {
+        let file = if n == 1 {
+            "index.html".to_string()
+        } else {
+            format!("page-{n}.html")
+        };
+        let Ok(html) = std::fs::read_to_string(out.join(folder).join(&file)) else {
+            break;
+        };
+        let html = html.replace("&#x2F;", "/");
+        // Only the incident table's rows (not the crumbs or a similar-incidents list).
+        let table = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
+        rows.push(listed(table));
+        files.push(file);
+    }
+    (files, rows)
+}
+
+#[test]
+fn long_lists_are_split_into_pages_that_link_to_each_other() {
+    let (_one, whole) = built();
+    let (_d, out) = built_config(Config {
+        paginate_by: 2,
+        ..Config::default()
+    });
+    // All incidents: the single page's rows, two per page, in the same order.
+    let everything = listed(&read(&whole, "incidents/index.html"));
+    assert!(everything.len() >= 5, "{everything:?}");
+    let (files, rows) = pages_of(&out, "incidents");
+    assert_eq!(files.len(), everything.len().div_ceil(2), "{files:?}");
+    assert!(rows[..rows.len() - 1].iter().all(|r| r.len() == 2), "{rows:?}");
+    assert_eq!(rows.concat(), everything);
+    // A term page: the same, with its charts on the first page only.
+    let (files, rows) = pages_of(&out, "years/2023");
+    assert_eq!(files, ["index.html", "page-2.html", "page-3.html"]);
+    assert_eq!(rows.concat(), listed(&read(&whole, "years/2023/index.html")));
+    let db = read(&out, "causes/database/index.html");
+    let db2 = read(&out, "causes/database/page-2.html");
+    assert!(db.contains("chart-figure") && !db2.contains("chart-figure"));
+    assert!(
+        db2.contains("<title>Root cause: Database (page 2 of 2) ·"),
+        "{db2}"
+    );
+    assert!(
+        db2.contains("<a class=\"pager-prev\" rel=\"prev\" href=\"./\">"),
+        "{db2}"
+    );
+    assert!(db.contains("<a class=\"pager-next\" rel=\"next\" href=\"page-2.html\">"));
+    assert!(db2.contains("aria-current=\"page\">2<"));
+    // A list that fits is one page, as without pagination.
+    assert!(!out.join("severities/sev1/page-2.html").exists());
+    assert_eq!(
+        std::fs::read(out.join("severities/sev1/index.html")).unwrap(),
+        std::fs::read(whole.join("severities/sev1/index.html")).unwrap()
+    );
+    // Every pager link resolves; the sitemap lists each list once, by its folder.
+    assert_eq!(common::broken_relative_links(&out), Vec::<String>::new());
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("/archive/incidents/</loc>") && !sitemap.contains("page-2"));
 }
 
 #[test]

@@ -71,6 +71,9 @@ pub struct Config {
     pub taxonomy: Vec<Category>,
     /// Fields whose absence is a `missing-field` warning.
     pub required_fields: Vec<String>,
+    /// Rows per page of an incident list (all incidents, a category's, a service's…);
+    /// longer lists get more pages (`render::pager`). 0: every list is one page.
+    pub paginate_by: usize,
     /// Keys of the user's file that incidex does not know, available to themes as `config.extra`.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -87,9 +90,14 @@ struct RawConfig {
     taxonomy_mode: TaxonomyMode,
     taxonomy: Option<Vec<Category>>,
     required_fields: Option<Vec<String>>,
+    paginate_by: Option<usize>,
     #[serde(flatten)]
     extra: BTreeMap<String, serde_yaml::Value>,
 }
+
+/// Rows per list page unless `paginate_by` says otherwise: about 550 KB of page, which a
+/// browser shows (and sorts) at once; a typical archive's lists fit on one page.
+pub const DEFAULT_PAGINATE_BY: usize = 1000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -197,6 +205,7 @@ impl Config {
                     .map(|s| s.to_string())
                     .collect()
             }),
+            paginate_by: user.paginate_by.unwrap_or(DEFAULT_PAGINATE_BY),
             extra,
         })
     }
@@ -237,6 +246,33 @@ mod tests {
             assert!(slugs.contains(&want), "missing {want}");
         }
         assert_eq!(c.default_timezone, "UTC");
+        assert_eq!(c.paginate_by, DEFAULT_PAGINATE_BY);
+    }
+
+    #[test]
+    fn paginate_by_is_read_and_must_be_a_count() {
+        let at = Path::new("incidex.yaml");
+        assert_eq!(
+            Config::from_yaml_str("paginate_by: 0\n", at).unwrap().paginate_by,
+            0
+        );
+        assert_eq!(
+            Config::from_yaml_str("paginate_by: 250\n", at)
+                .unwrap()
+                .paginate_by,
+            250
+        );
+        assert!(!Config::from_yaml_str("paginate_by: 250\n", at)
+            .unwrap()
+            .extra
+            .contains_key("paginate_by"));
+        for bad in ["paginate_by: -5\n", "paginate_by: many\n"] {
+            let err = Config::from_yaml_str(bad, at).unwrap_err().to_string();
+            assert!(
+                err.contains("incidex.yaml") && err.contains("paginate_by"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod exports;
+pub mod pager;
 pub mod pages;
 pub mod theme;
 pub mod views;
@@ -36,7 +37,7 @@ fn root_for(depth: usize) -> String {
 /// `incident_row.html`. An incident is listed on about six pages (all incidents, its
 /// category, services, year, severity, tags); drawing its row once per page depth instead
 /// of once per page was a third of the list pages' rendering time.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct ListedRow<'a> {
     pub html: &'a str,
 }
@@ -62,6 +63,14 @@ fn listed(html: &[String]) -> Vec<ListedRow<'_>> {
     html.iter().map(|h| ListedRow { html: h }).collect()
 }
 
+/// A list page's `<title>`: "All incidents", then "All incidents (page 2 of 9)".
+fn page_title(title: &str, pager: Option<&pager::Pager>) -> String {
+    match pager {
+        Some(p) if p.page > 1 => format!("{title} (page {} of {})", p.page, p.pages),
+        _ => title.to_string(),
+    }
+}
+
 #[derive(Serialize)]
 struct HomeView<'a> {
     #[serde(flatten)]
@@ -83,7 +92,11 @@ struct ListView<'a> {
     #[serde(flatten)]
     common: Common<'a>,
     heading: String,
-    incidents: Vec<ListedRow<'a>>,
+    /// Incidents in the whole list (`incidents` holds this page's).
+    total: usize,
+    incidents: &'a [ListedRow<'a>],
+    /// Set when the list has more than one page.
+    pager: Option<pager::Pager>,
 }
 
 #[derive(Serialize)]
@@ -384,24 +397,31 @@ where
     // The full list is one folder deep; its rows are dropped once it is rendered (they are
     // 100 MB at 100,000 postmortems).
     let rows_depth1 = draw_rows(&tera, rows.par_iter(), 1)?;
-    let list = ListView {
-        common: Common {
-            site: &site,
-            root: root_for(1),
-            section: "incidents",
-            page_title: "All incidents".into(),
-        },
-        heading: "All incidents".into(),
-        incidents: listed(&rows_depth1),
-    };
-    put(render_memo(
-        inc.memo,
-        &tera,
-        "incidents.html",
-        "incidents/index.html",
-        &list,
-    )?)?;
-    drop(list);
+    let listed_depth1 = listed(&rows_depth1);
+    pager::paginate(&listed_depth1, config.paginate_by)
+        .into_par_iter()
+        .try_for_each(|page| {
+            let list = ListView {
+                common: Common {
+                    site: &site,
+                    root: root_for(1),
+                    section: "incidents",
+                    page_title: page_title("All incidents", page.pager.as_ref()),
+                },
+                heading: "All incidents".into(),
+                total: rows.len(),
+                incidents: page.rows,
+                pager: page.pager,
+            };
+            put(render_memo(
+                inc.memo,
+                &tera,
+                "incidents.html",
+                &format!("incidents/{}", page.file),
+                &list,
+            )?)
+        })?;
+    drop(listed_depth1);
     drop(rows_depth1);
     // Term pages are all two folders deep (`causes/<slug>/`).
     let rows_depth2 = draw_rows(&tera, rows.par_iter(), 2)?;

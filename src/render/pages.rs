@@ -4,6 +4,7 @@
 //! renders them; it computes no statistics itself beyond calling `archive::stats`.
 
 use super::charts::{self, Chart};
+use super::pager::{paginate, Pager};
 use super::theme::ThemeError;
 use super::views::{format_minutes, IncidentRow};
 use super::{render_one, root_for, Common, ListedRow};
@@ -127,9 +128,13 @@ struct TermView<'a> {
     kind: String,
     kind_url: String,
     stats: GroupStats,
-    incidents: Vec<ListedRow<'a>>,
-    factors: Vec<(String, usize)>,
-    charts: Vec<Chart>,
+    /// This page's incidents (all of them unless the list has pages).
+    incidents: &'a [ListedRow<'a>],
+    /// Set when the list has more than one page.
+    pager: Option<Pager>,
+    /// Factors and charts are on the list's first page only.
+    factors: &'a [(String, usize)],
+    charts: &'a [Chart],
     /// Unclassified page: (incident, why) in list order.
     reasons: Vec<(&'a IncidentRow, String)>,
 }
@@ -232,30 +237,38 @@ where
             } else {
                 Vec::new()
             };
-            let view = TermView {
-                common: common(2, dim.dir, format!("{}: {}", dim.noun, g.name)),
-                heading: g.name.clone(),
-                kind: dim.noun.to_string(),
-                kind_url: format!("{}/", dim.dir),
-                stats: group_stats(archive, rows, g),
-                incidents: g
-                    .members
-                    .iter()
-                    .map(|&i| ListedRow { html: &rows_html[i] })
-                    .collect(),
-                factors: if is_cause {
-                    factor_counts(archive, &g.members)
-                } else {
-                    Vec::new()
-                },
-                charts,
-                reasons: Vec::new(),
+            let factors = if is_cause {
+                factor_counts(archive, &g.members)
+            } else {
+                Vec::new()
             };
-            let html = render_one(tera, "term.html", &view)?;
-            emit(OutputFile::text(
-                format!("{}/{}/index.html", dim.dir, g.slug),
-                html,
-            ))
+            let listed: Vec<ListedRow> = g
+                .members
+                .iter()
+                .map(|&i| ListedRow { html: &rows_html[i] })
+                .collect();
+            let title = format!("{}: {}", dim.noun, g.name);
+            for page in paginate(&listed, config.paginate_by) {
+                let first = page.pager.as_ref().is_none_or(|p| p.page == 1);
+                let view = TermView {
+                    common: common(2, dim.dir, super::page_title(&title, page.pager.as_ref())),
+                    heading: g.name.clone(),
+                    kind: dim.noun.to_string(),
+                    kind_url: format!("{}/", dim.dir),
+                    stats: group_stats(archive, rows, g),
+                    incidents: page.rows,
+                    pager: page.pager,
+                    factors: if first { &factors } else { &[] },
+                    charts: if first { &charts } else { &[] },
+                    reasons: Vec::new(),
+                };
+                let html = render_one(tera, "term.html", &view)?;
+                emit(OutputFile::text(
+                    format!("{}/{}/{}", dim.dir, g.slug, page.file),
+                    html,
+                ))?;
+            }
+            Ok(())
         })
     };
     let (terms, single) = rayon::join(term_pages, || {
@@ -292,9 +305,10 @@ where
         kind: "Root cause".into(),
         kind_url: "causes/".into(),
         stats: group_stats(archive, rows, &unclassified),
-        incidents: Vec::new(),
-        factors: Vec::new(),
-        charts: Vec::new(),
+        incidents: &[],
+        pager: None,
+        factors: &[],
+        charts: &[],
         reasons: groups
             .unclassified
             .iter()
