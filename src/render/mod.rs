@@ -37,7 +37,7 @@ fn root_for(depth: usize) -> String {
 /// `incident_row.html`. An incident is listed on about six pages (all incidents, its
 /// category, services, year, severity, tags); drawing its row once per page depth instead
 /// of once per page was a third of the list pages' rendering time.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct ListedRow<'a> {
     pub html: &'a str,
 }

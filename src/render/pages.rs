@@ -127,7 +127,7 @@ struct TermView<'a> {
     heading: String,
     kind: String,
     kind_url: String,
-    stats: GroupStats,
+    stats: &'a GroupStats,
     /// This page's incidents (all of them unless the list has pages).
     incidents: &'a [ListedRow<'a>],
     /// Set when the list has more than one page.
@@ -248,6 +248,7 @@ where
                 .map(|&i| ListedRow { html: &rows_html[i] })
                 .collect();
             let title = format!("{}: {}", dim.noun, g.name);
+            let stats = group_stats(archive, rows, g);
             for page in paginate(&listed, config.paginate_by) {
                 let first = page.pager.as_ref().is_none_or(|p| p.page == 1);
                 let view = TermView {
@@ -255,7 +256,7 @@ where
                     heading: g.name.clone(),
                     kind: dim.noun.to_string(),
                     kind_url: format!("{}/", dim.dir),
-                    stats: group_stats(archive, rows, g),
+                    stats: &stats,
                     incidents: page.rows,
                     pager: page.pager,
                     factors: if first { &factors } else { &[] },
@@ -299,12 +300,13 @@ where
         name: "Unclassified".into(),
         members: groups.unclassified.iter().map(|u| u.index).collect(),
     };
+    let stats = group_stats(archive, rows, &unclassified);
     let view = TermView {
         common: common(2, "causes", "Unclassified incidents".into()),
         heading: "Unclassified".into(),
         kind: "Root cause".into(),
         kind_url: "causes/".into(),
-        stats: group_stats(archive, rows, &unclassified),
+        stats: &stats,
         incidents: &[],
         pager: None,
         factors: &[],
