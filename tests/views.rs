@@ -72,8 +72,9 @@ fn pages_of(out: &Path, folder: &str) -> (Vec<String>, Vec<Vec<String>>) {
             break;
         };
         let html = html.replace("&#x2F;", "/");
-        // Only the incident table's rows (not the crumbs or a similar-incidents list).
-        let table = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
+        // Only the last table's rows, the list's (not the crumbs, a chart's data table or
+        // the data-quality page's field counts).
+        let table = &html[html.rfind("<tbody>").unwrap()..html.rfind("</tbody>").unwrap()];
         rows.push(listed(table));
         files.push(file);
     }
@@ -111,6 +112,13 @@ fn long_lists_are_split_into_pages_that_link_to_each_other() {
     );
     assert!(db.contains("<a class=\"pager-next\" rel=\"next\" href=\"page-2.html\">"));
     assert!(db2.contains("aria-current=\"page\">2<"));
+    // The data-quality page's postmortems to fix, likewise.
+    let (files, rows) = pages_of(&out, "quality");
+    let whole_quality = read(&whole, "quality/index.html");
+    let whole_rows = listed(&whole_quality[whole_quality.find("<h2>Postmortems to fix").unwrap()..]);
+    assert!(whole_rows.len() > 2, "{whole_rows:?}");
+    assert_eq!(files.len(), whole_rows.len().div_ceil(2));
+    assert_eq!(rows.concat(), whole_rows);
     // A list that fits is one page, as without pagination.
     assert!(!out.join("severities/sev1/page-2.html").exists());
     assert_eq!(

@@ -71,7 +71,8 @@ pub struct Config {
     pub taxonomy: Vec<Category>,
     /// Fields whose absence is a `missing-field` warning.
     pub required_fields: Vec<String>,
-    /// Rows per page of an incident list (all incidents, a category's, a service's…);
+    /// Rows per page of an incident list (all incidents, a category's, a service's…, the
+    /// data-quality page's postmortems to fix);
     /// longer lists get more pages (`render::pager`). 0: every list is one page.
     pub paginate_by: usize,
     /// Keys of the user's file that incidex does not know, available to themes as `config.extra`.

@@ -163,8 +163,12 @@ struct QualityView<'a> {
     common: Common<'a>,
     total: usize,
     complete: usize,
-    fields: Vec<(&'static str, &'static str, usize)>,
-    rows: Vec<QualityRow<'a>>,
+    fields: &'a [(&'static str, &'static str, usize)],
+    /// This page's postmortems with gaps (all of them unless the list has pages).
+    rows: &'a [QualityRow<'a>],
+    /// Set when the list has more than one page.
+    pager: Option<Pager>,
+    /// On the first page only.
     archive_diagnostics: &'a [Diagnostic],
 }
 
@@ -337,37 +341,47 @@ where
 
     // Data quality.
     let q = Quality::new(archive);
-    let view = QualityView {
-        common: common(1, "quality", "Data quality".into()),
-        total: archive.len(),
-        complete: q.complete,
-        fields: FIELDS
-            .iter()
-            .zip(&q.missing_counts)
-            .map(|((k, l), c)| (*k, *l, *c))
-            .collect(),
-        rows: q
-            .gaps
-            .iter()
-            .map(|g| {
-                let p = &archive.postmortems[g.index];
-                QualityRow {
-                    incident: &rows[g.index],
-                    path: p.path.clone(),
-                    missing: g.missing.clone(),
-                    diagnostics: p
-                        .diagnostics
-                        .iter()
-                        .filter(|d| d.severity >= crate::diagnostic::Severity::Warning)
-                        .collect(),
-                }
-            })
-            .collect(),
-        archive_diagnostics: &archive.diagnostics,
-    };
-    emit(OutputFile::text(
-        "quality/index.html",
-        render_one(tera, "quality.html", &view)?,
-    ))?;
+    let fields: Vec<(&str, &str, usize)> = FIELDS
+        .iter()
+        .zip(&q.missing_counts)
+        .map(|((k, l), c)| (*k, *l, *c))
+        .collect();
+    let gaps: Vec<QualityRow> = q
+        .gaps
+        .iter()
+        .map(|g| {
+            let p = &archive.postmortems[g.index];
+            QualityRow {
+                incident: &rows[g.index],
+                path: p.path.clone(),
+                missing: g.missing.clone(),
+                diagnostics: p
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity >= crate::diagnostic::Severity::Warning)
+                    .collect(),
+            }
+        })
+        .collect();
+    for page in paginate(&gaps, config.paginate_by) {
+        let first = page.pager.as_ref().is_none_or(|p| p.page == 1);
+        let view = QualityView {
+            common: common(
+                1,
+                "quality",
+                super::page_title("Data quality", page.pager.as_ref()),
+            ),
+            total: archive.len(),
+            complete: q.complete,
+            fields: &fields,
+            rows: page.rows,
+            pager: page.pager,
+            archive_diagnostics: if first { &archive.diagnostics } else { &[] },
+        };
+        emit(OutputFile::text(
+            format!("quality/{}", page.file),
+            render_one(tera, "quality.html", &view)?,
+        ))?;
+    }
     Ok(())
 }
