@@ -172,7 +172,11 @@ fn a_fatal_problem_exits_non_zero_and_keeps_the_previous_site() {
 fn init_starts_an_archive_that_builds_and_refuses_to_overwrite() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("archive");
-    incidex(tmp.path()).args(["init", "archive"]).assert().success();
+    incidex(tmp.path())
+        .args(["init", "archive"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(".gitignore lists what builds leave"));
     let config = fs::read_to_string(dir.join("incidex.yaml")).unwrap();
     for option in ["title:", "base_url:", "theme:", "default_timezone:", "taxonomy:"] {
         assert!(config.contains(option), "incidex.yaml documents {option}");

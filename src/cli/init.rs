@@ -106,10 +106,15 @@ pub fn init(dir: &Path) -> Result<ExitCode> {
         .replace("draft: true\n", "")
         .replace("status: draft", "status: example");
     write_new(&example, &text)?;
-    ignore_build_outputs(dir)?;
+    let ignored = ignore_build_outputs(dir)?;
     eprintln!(
-        "Initialised an archive in {}: edit incidex.yaml, add postmortems to content/, run `incidex build`.",
-        dir.display()
+        "Initialised an archive in {}: edit incidex.yaml, add postmortems to content/, run `incidex build`.{}",
+        dir.display(),
+        if ignored > 0 {
+            " .gitignore lists what builds leave beside the archive."
+        } else {
+            ""
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

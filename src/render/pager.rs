@@ -65,6 +65,14 @@ pub struct Page<'a, T> {
     pub pager: Option<Pager>,
 }
 
+impl<T> Page<'_, T> {
+    /// The list's first page (or its only one): where what is said once about the whole
+    /// list goes (a category's charts, the archive-wide diagnostics).
+    pub fn is_first(&self) -> bool {
+        self.pager.as_ref().is_none_or(|p| p.page == 1)
+    }
+}
+
 /// `rows` cut into pages of `per` rows. One page, without a pager, when they fit or `per`
 /// is 0 (pagination off); an empty list is one empty page.
 pub fn paginate<T>(rows: &[T], per: usize) -> Vec<Page<'_, T>> {

@@ -254,7 +254,7 @@ where
             let title = format!("{}: {}", dim.noun, g.name);
             let stats = group_stats(archive, rows, g);
             for page in paginate(&listed, config.paginate_by) {
-                let first = page.pager.as_ref().is_none_or(|p| p.page == 1);
+                let first = page.is_first();
                 let view = TermView {
                     common: common(2, dim.dir, super::page_title(&title, page.pager.as_ref())),
                     heading: g.name.clone(),
@@ -364,7 +364,7 @@ where
         })
         .collect();
     for page in paginate(&gaps, config.paginate_by) {
-        let first = page.pager.as_ref().is_none_or(|p| p.page == 1);
+        let first = page.is_first();
         let view = QualityView {
             common: common(
                 1,
