@@ -4,8 +4,8 @@
 # Hugo + Pagefind on the same 10k archive, all in one run.
 #
 # For each build: wall time, CPU time (user + sys) and peak RSS from `/usr/bin/time -v`, the
-# published site's size and its search index's size (incidex: `search/index/` in the site;
-# Pagefind: `pagefind/`). Prints a Markdown table for the README and writes the raw numbers
+# published site's size, its search index's size (incidex: `search/index/` in the site;
+# Pagefind: `pagefind/`) and its largest HTML page's size (what a reader may download at once). Prints a Markdown table for the README and writes the raw numbers
 # to WORK/results.tsv, WORK/results.json and the table to WORK/results.md.
 #
 # Usage: bench/run.sh [SIZE...] [options]          (sizes accept 1k, 10k, 100k)
@@ -141,10 +141,12 @@ fi
 mkdir -p "$RUNS"
 trap 'delete "$RUNS"' EXIT
 TSV=$WORK/results.tsv
-printf 'tool\tbuild\tpostmortems\twall_s\tuser_s\tsys_s\tcpu_s\tpeak_rss_kib\tsite_bytes\tindex_bytes\n' >"$TSV"
+printf 'tool\tbuild\tpostmortems\twall_s\tuser_s\tsys_s\tcpu_s\tpeak_rss_kib\tsite_bytes\tindex_bytes\tlargest_page_bytes\n' >"$TSV"
 
 add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a + b }'; }
 bytes() { if [[ -e $1 ]]; then du -sb "$1" | cut -f1; else echo 0; fi; }
+# The size of the site's largest HTML page: what a reader may have to download and lay out at once.
+largest() { find "$1" -name '*.html' -type f -printf '%s\n' | sort -n | tail -n 1 | grep . || echo 0; }
 
 # run_timed LOG CMD... : run CMD under `/usr/bin/time -v` (output in LOG.*), set TIMES to
 # "wall user sys rss_kib". A failing command stops the benchmark with its error output.
@@ -163,12 +165,12 @@ run_timed() {
     END { printf "%.2f %.2f %.2f %d", w, u, s, m }' "$log.time")
 }
 
-# record TOOL BUILD N SITE_BYTES INDEX_BYTES  (times from TIMES)
+# record TOOL BUILD N SITE_BYTES INDEX_BYTES LARGEST_PAGE_BYTES  (times from TIMES)
 record() {
   local wall user sys rss
   read -r wall user sys rss <<<"$TIMES"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$wall" "$user" "$sys" \
-    "$(add "$user" "$sys")" "$rss" "$4" "$5" >>"$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$wall" "$user" "$sys" \
+    "$(add "$user" "$sys")" "$rss" "$4" "$5" "$6" >>"$TSV"
   printf '   %-24s %8.2f s wall %8.2f s CPU %6d MiB peak RSS\n' "$1 $2" "$wall" "$(add "$user" "$sys")" \
     "$((rss / 1024))" >&2
 }
@@ -207,10 +209,10 @@ for n in "${SIZES[@]}"; do
   mkdir -p "$run"
   warm "$content"
   run_timed "$WORK/logs/incidex-$n-cold" "$INCIDEX" build --content "$content" --output "$run/public" -v
-  record incidex cold "$n" "$(bytes "$run/public")" "$(bytes "$run/public/search/index")"
+  record incidex cold "$n" "$(bytes "$run/public")" "$(bytes "$run/public/search/index")" "$(largest "$run/public")"
   stages "$WORK/logs/incidex-$n-cold.err"
   run_timed "$WORK/logs/incidex-$n-rebuild" "$INCIDEX" build --content "$content" --output "$run/public" -v
-  record incidex rebuild "$n" "$(bytes "$run/public")" "$(bytes "$run/public/search/index")"
+  record incidex rebuild "$n" "$(bytes "$run/public")" "$(bytes "$run/public/search/index")" "$(largest "$run/public")"
   stages "$WORK/logs/incidex-$n-rebuild.err"
 done
 
@@ -242,16 +244,16 @@ EOF
   run_timed "$WORK/logs/hugo-$n" "$HUGO" --source "$site" --config "$site/config.toml" \
     --cacheDir "$site/cache" --quiet
   hugo_site=$(bytes "$site/public")
-  record hugo cold "$n" "$hugo_site" 0
+  record hugo cold "$n" "$hugo_site" 0 "$(largest "$site/public")"
   hugo_times=$TIMES
   if ((${#PAGEFIND_CMD[@]})); then
     run_timed "$WORK/logs/pagefind-$n" "${PAGEFIND_CMD[@]}" --site "$site/public"
-    record pagefind index "$n" "$(bytes "$site/public")" "$(bytes "$site/public/pagefind")"
+    record pagefind index "$n" "$(bytes "$site/public")" "$(bytes "$site/public/pagefind")" "$(largest "$site/public")"
     # Hugo then Pagefind: times add up, the peak is the larger of the two.
     read -r w1 u1 s1 m1 <<<"$hugo_times"
     read -r w2 u2 s2 m2 <<<"$TIMES"
     TIMES="$(add "$w1" "$w2") $(add "$u1" "$u2") $(add "$s1" "$s2") $((m1 > m2 ? m1 : m2))"
-    record hugo+pagefind cold "$n" "$(bytes "$site/public")" "$(bytes "$site/public/pagefind")"
+    record hugo+pagefind cold "$n" "$(bytes "$site/public")" "$(bytes "$site/public/pagefind")" "$(largest "$site/public")"
   fi
 fi
 
@@ -281,14 +283,14 @@ THOUSANDS='function thousands(x,  s, r) { s = sprintf("%d", x); r = ""
   return s r }
 '
 {
-  echo "| Build | Postmortems | Wall | CPU (user+sys) | Peak RSS | Site | Search index |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| Build | Postmortems | Wall | CPU (user+sys) | Peak RSS | Site | Search index | Largest page |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' "$THOUSANDS"'NR > 1 {
     name = $1 == "incidex" ? ($2 == "cold" ? "incidex build, cold" : "incidex build, unchanged rebuild") \
          : $1 == "hugo" ? "Hugo (no search)" : $1 == "pagefind" ? "Pagefind (indexing Hugo'"'"'s site)" : "Hugo + Pagefind"
     n = thousands($3)
     idx = $10 > 0 ? sprintf("%.1f MB", $10 / 1e6) : "–"
-    printf "| %s | %s | %.2f s | %.2f s | %d MiB | %.1f MB | %s |\n", name, n, $4, $7, $8 / 1024, $9 / 1e6, idx }' "$TSV"
+    printf "| %s | %s | %.2f s | %.2f s | %d MiB | %.1f MB | %s | %.2f MB |\n", name, n, $4, $7, $8 / 1024, $9 / 1e6, idx, $11 / 1e6 }' "$TSV"
   awk -F'\t' -v n="$HUGO_SIZE" "$THOUSANDS"'
     $3 == n && $1 == "incidex" && $2 == "cold" { iw = $4; ic = $7 }
     $3 == n && $1 == "hugo" { hw = $4; hc = $7 }
