@@ -112,6 +112,12 @@ fn long_lists_are_split_into_pages_that_link_to_each_other() {
     );
     assert!(db.contains("<a class=\"pager-next\" rel=\"next\" href=\"page-2.html\">"));
     assert!(db2.contains("aria-current=\"page\">2<"));
+    // The whole list stays one click away: the exports, linked from every page of it.
+    assert!(read(&out, "incidents/page-2.html").contains("<a href=\"../incidents.csv\">"));
+    let single = read(&whole, "incidents/index.html");
+    assert!(
+        single.contains("<a href=\"../incidents.csv\">") && single.contains("<a href=\"../archive.json\">")
+    );
     // The data-quality page's postmortems to fix, likewise.
     let (files, rows) = pages_of(&out, "quality");
     let whole_quality = read(&whole, "quality/index.html");
