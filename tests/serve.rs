@@ -297,6 +297,27 @@ fn pages_and_assets_are_served_with_their_types() {
 }
 
 #[test]
+fn a_paged_list_is_served_and_loses_a_page_when_the_list_shrinks() {
+    let s = start_with(|dir| std::fs::write(dir.join("site/incidex.yaml"), "paginate_by: 1\n").unwrap());
+    let mut events = Events::open(s.addr);
+    for page in ["/incidents/", "/incidents/page-2.html", "/incidents/page-3.html"] {
+        let r = get(s.addr, page);
+        assert_eq!(r.status, 200, "{page}");
+        assert!(r.body.contains("<script src=\"/__incidex/reload.js\""), "{page}");
+        assert!(r.body.contains("class=\"pager\""), "{page}");
+    }
+    assert!(get(s.addr, "/incidents/page-2.html")
+        .body
+        .contains("<a class=\"pager-prev\" rel=\"prev\" href=\"./\">"));
+    // Two postmortems left: the third page goes, the second stays.
+    std::fs::remove_file(s.content().join("2023-11-09-config-push.md")).unwrap();
+    events.reload_until("the third page gone", || {
+        get(s.addr, "/incidents/page-3.html").status == 404
+    });
+    assert_eq!(get(s.addr, "/incidents/page-2.html").status, 200);
+}
+
+#[test]
 fn missing_pages_get_the_themes_404_page() {
     let s = start();
     for path in [
