@@ -219,8 +219,8 @@ struct Thinned {
 }
 
 impl Thinned {
-    /// `largest` names the kept outliers ("longest"); `uses_all` names what else the
-    /// chart draws from every value ("the rolling median, its band and the data table").
+    /// `largest` names the kept outliers ("longest"); `uses_all` says what else the chart
+    /// draws from every value ("The data table uses all"), to be followed by the count.
     fn new(values: &[f64], largest: &str, uses_all: &str) -> Thinned {
         let n = values.len();
         if n <= MAX_DOTS {
@@ -245,27 +245,13 @@ impl Thinned {
         }
         let note = format!(
             "{MAX_DOTS} of {n} incidents drawn as dots: the {top} {largest} and an even sample of the \
-             other {rest}. {} {} {n}.",
-            capitalised(uses_all),
-            if uses_all.contains(" and ") {
-                "use all"
-            } else {
-                "uses all"
-            },
+             other {rest}. {uses_all} {n}."
         );
         Thinned {
             keep,
             note: Some(note),
         }
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Both notes, when a chart has two things to say.
@@ -323,7 +309,7 @@ fn duration_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Pl
     let thinned = Thinned::new(
         &pts.iter().map(|p| p.1).collect::<Vec<_>>(),
         "longest",
-        "the rolling median, its band and the data table",
+        "The rolling median, its band and the data table use all",
     );
     for (&(t, m, title), _) in pts.iter().zip(&thinned.keep).filter(|(_, kept)| **kept) {
         svg.dot(
@@ -402,7 +388,7 @@ fn impact_over_time(archive: &[&Postmortem], trends: &Trends, x: Linear) -> Plot
     let thinned = Thinned::new(
         &pts.iter().map(|p| p.1).collect::<Vec<_>>(),
         "with the widest impact",
-        "the data table",
+        "The data table uses all",
     );
     for (&(t, v, title), _) in pts.iter().zip(&thinned.keep).filter(|(_, kept)| **kept) {
         svg.dot(x.at(t as f64), y.at(v), &format!("{title}: {}% of users", num(v)));
@@ -541,7 +527,7 @@ fn duration_by_category(archive: &[&Postmortem], config: &Config) -> Plot {
         });
         all.push(m as f64);
     }
-    let thinned = Thinned::new(&all, "longest", "the boxes, medians and data table");
+    let thinned = Thinned::new(&all, "longest", "The boxes, medians and data table use all");
     let summaries: Vec<Option<Summary>> = rows
         .iter()
         .map(|r| Summary::of(r.1.iter().map(|v| v.minutes)))
@@ -774,10 +760,10 @@ mod tests {
 
     #[test]
     fn up_to_max_dots_every_value_is_drawn() {
-        let t = Thinned::new(&vec![5.0; MAX_DOTS], "longest", "the table");
+        let t = Thinned::new(&vec![5.0; MAX_DOTS], "longest", "The table uses all");
         assert!(t.keep.iter().all(|k| *k));
         assert!(t.note.is_none());
-        assert!(Thinned::new(&[], "longest", "the table").keep.is_empty());
+        assert!(Thinned::new(&[], "longest", "The table uses all").keep.is_empty());
     }
 
     #[test]
@@ -785,7 +771,7 @@ mod tests {
         for n in [MAX_DOTS + 1, 2 * MAX_DOTS + 7, 10_000, 37_313] {
             // Values in a scrambled order, with ties, so neither position nor value alone decides.
             let values: Vec<f64> = (0..n).map(|i| ((i * 7_919) % 1_000) as f64).collect();
-            let t = Thinned::new(&values, "longest", "the table");
+            let t = Thinned::new(&values, "longest", "The table uses all");
             assert_eq!(t.keep.iter().filter(|k| **k).count(), MAX_DOTS, "n={n}");
             // Every value above the smallest kept outlier is kept.
             let mut sorted = values.clone();
