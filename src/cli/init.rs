@@ -52,16 +52,25 @@ pub fn new_postmortem(title: &str, content: &Path, date: Option<&str>) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `build` and `search` leave beside the archive, for `.gitignore`: the site, its
-/// staging copy and the swap's old copy (`output::Staging`), and the search index.
-const BUILD_OUTPUTS: &[&str] = &[
-    "/public/",
-    "/.public.incidex-tmp/",
-    "/.public.incidex-old/",
-    "/.incidex/",
-];
+/// What `build` and `search` leave beside the archive with the default output folder, as
+/// `.gitignore` lines: the site, its staging copy and the swap's old copy
+/// (`output::staging_paths`), and the search index and stamps (`search::index::state_dir`).
+fn build_outputs() -> Vec<String> {
+    let out = Path::new("public");
+    let (staging, old) = incidex::output::staging_paths(out);
+    [
+        out.to_path_buf(),
+        staging,
+        old,
+        incidex::search::index::state_dir(out),
+    ]
+    .iter()
+    .filter_map(|p| p.file_name())
+    .map(|name| format!("/{}/", name.to_string_lossy()))
+    .collect()
+}
 
-/// Adds to `dir/.gitignore` (made if missing) each of [`BUILD_OUTPUTS`] it does not already
+/// Adds to `dir/.gitignore` (made if missing) each of [`build_outputs`] it does not already
 /// list, in any of the usual spellings (`public`, `/public`, `public/`); returns how many.
 fn ignore_build_outputs(dir: &Path) -> Result<usize> {
     let path = dir.join(".gitignore");
@@ -77,9 +86,8 @@ fn ignore_build_outputs(dir: &Path) -> Result<usize> {
             .to_string()
     };
     let listed: std::collections::HashSet<String> = existing.lines().map(bare).collect();
-    let missing: Vec<&str> = BUILD_OUTPUTS
-        .iter()
-        .copied()
+    let missing: Vec<String> = build_outputs()
+        .into_iter()
         .filter(|entry| !listed.contains(&bare(entry)))
         .collect();
     if missing.is_empty() {

@@ -104,8 +104,9 @@ pub fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Sibling paths used during the swap.
-fn staging_paths(out: &Path) -> (PathBuf, PathBuf) {
+/// Sibling paths used during the swap: the staging folder (kept between builds, see
+/// [`Staging`]) and the previous site while it is being swapped out.
+pub fn staging_paths(out: &Path) -> (PathBuf, PathBuf) {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
