@@ -489,6 +489,31 @@ fn a_theme_row_template_draws_the_rows_of_every_incident_list() {
     }
 }
 
+/// The default theme names neither the timeline nor the action items, so they are left out
+/// of its pages' context (`views::IncidentExtras`); a theme that names them gets them.
+#[test]
+fn a_theme_that_shows_the_timeline_and_action_items_gets_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = with_theme_template(
+        tmp.path(),
+        "incident.html",
+        "{% extends \"base.html\" %}{% block content %}\
+         {% for e in incident.timeline %}<li class=\"t\">{{ e.time }}: {{ e.text }}</li>{% endfor %}\
+         {% for a in incident.action_items %}<li class=\"a\">{{ a }}</li>{% endfor %}\
+         {% endblock content %}",
+    );
+    let out = tmp.path().join("public");
+    build_with(&fixture("basic"), &out, false, &config).unwrap();
+    let html = fs::read_to_string(out.join("incidents/cache-stampede/index.html")).unwrap();
+    for want in [
+        "<li class=\"t\">2023-05-10 09:00 UTC: cache cluster restarted empty</li>",
+        "<li class=\"t\">2023-05-10 09:45 UTC: load back to normal</li>",
+        "<li class=\"a\">Warm the cache before taking traffic</li>",
+    ] {
+        assert!(html.contains(want), "{want}: {html}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_build_that_fails_while_writing_leaves_the_previous_site() {

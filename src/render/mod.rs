@@ -16,7 +16,7 @@ use crate::output::OutputFile;
 use rayon::prelude::*;
 use serde::Serialize;
 use theme::{Theme, ThemeError};
-use views::{IncidentRow, IncidentView, SiteView, TermLink};
+use views::{IncidentExtras, IncidentRow, IncidentView, SiteView, TermLink};
 
 /// Everything a page template gets besides its own data.
 #[derive(Debug, Serialize)]
@@ -187,8 +187,9 @@ pub fn incident_page(
     p: &crate::model::Postmortem,
     similar: Vec<&IncidentRow>,
     config: &Config,
+    extras: IncidentExtras,
 ) -> Result<OutputFile, ThemeError> {
-    let incident = IncidentView::new(p, config);
+    let incident = IncidentView::new(p, config, extras);
     let view = PageView {
         common: Common {
             site,
@@ -315,6 +316,7 @@ where
         || Derived::new(archive, config),
     );
     let tera = tera?;
+    let extras = IncidentExtras::named_by(theme);
     let Derived {
         rows,
         groups,
@@ -337,7 +339,7 @@ where
                     return Ok(());
                 }
             }
-            emit(incident_page(&tera, &site, p, similar, config)?)
+            emit(incident_page(&tera, &site, p, similar, config, extras)?)
         })?;
 
     // Every page's path, for the sitemap (incident pages included, rendered or not).

@@ -121,6 +121,22 @@ impl Theme {
         Ok(Theme { templates, statics })
     }
 
+    /// Whether some template names `word` as a whole word (`incident.timeline`,
+    /// `{% for e in timeline %}`, `incident["timeline"]`), or prints the whole context
+    /// (`{{ __tera_context }}`). What no template names, no page can show: the renderer
+    /// leaves it out of the context ([`super::views::IncidentExtras`]).
+    pub fn names(&self, word: &str) -> bool {
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        self.templates.iter().any(|(_, text)| {
+            text.contains("__tera_context")
+                || text.match_indices(word).any(|(at, _)| {
+                    let before = text.as_bytes()[..at].last().copied();
+                    let after = text.as_bytes().get(at + word.len()).copied();
+                    !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+                })
+        })
+    }
+
     /// A tera instance with every template registered and incidex's filters.
     pub fn tera(&self) -> Result<tera::Tera, ThemeError> {
         let mut tera = tera::Tera::default();
@@ -264,6 +280,34 @@ mod tests {
             bytes.len(),
             source.len()
         );
+    }
+
+    #[test]
+    fn a_theme_names_a_word_only_as_a_whole_word() {
+        let with = |text: &str| Theme {
+            templates: vec![("incident.html".into(), text.into())],
+            statics: Vec::new(),
+        };
+        for text in [
+            "{% for e in incident.timeline %}{{ e.text }}{% endfor %}",
+            "{{ incident[\"timeline\"] | length }}",
+            "{% set timeline = incident.timeline %}",
+            "{{ __tera_context }}",
+        ] {
+            assert!(with(text).names("timeline"), "{text}");
+        }
+        for text in [
+            "{{ incident.timelines }}",
+            "{{ my_timeline }}",
+            "{{ incident.title }}",
+            "",
+        ] {
+            assert!(!with(text).names("timeline"), "{text}");
+        }
+        // The default theme shows neither: its pages are rendered without them.
+        let default = Theme::load(None).unwrap();
+        assert!(!default.names("timeline") && !default.names("action_items"));
+        assert!(default.names("toc") && default.names("card"));
     }
 
     #[test]

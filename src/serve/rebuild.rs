@@ -271,6 +271,7 @@ impl Rebuilder {
         }
         let tera = theme.tera().ok()?;
         let site_view = render::views::SiteView::new(config);
+        let extras = render::views::IncidentExtras::named_by(theme);
         let moves = site::link_moves(
             self.cache
                 .iter()
@@ -304,7 +305,8 @@ impl Rebuilder {
                 .iter()
                 .map(|s| render::views::IncidentRow::new(s, config))
                 .collect();
-            let page = render::incident_page(&tera, &site_view, p, rows.iter().collect(), config).ok()?;
+            let page =
+                render::incident_page(&tera, &site_view, p, rows.iter().collect(), config, extras).ok()?;
             pages.push(page);
         }
         for (rel, cached) in fresh {
