@@ -265,58 +265,91 @@ pub struct TocEntry {
     pub title: String,
 }
 
-/// Text kept LZ4-compressed in memory. A postmortem's body HTML and plain text are read
-/// once or twice per build (its page; similar incidents and search) but held from loading
-/// to the end: about 9 KB of the ~22 KB each postmortem holds, 2.3× smaller compressed,
-/// which is half a gigabyte at 100,000 postmortems. Serialises as the plain string.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct CompressedText {
+/// A postmortem's body HTML and plain text, held from loading to the end of a build and
+/// read once or twice (its page; similar incidents and search). About 9 KB of the ~22 KB
+/// each postmortem holds: half a gigabyte at 100,000 postmortems, so a large archive holds
+/// them LZ4-compressed, 2.3× smaller ([`compress_for`]). A smaller one holds them as they
+/// are: at 10,000 postmortems compressing and decompressing cost ~4 % of the build's CPU
+/// time to save ~40 MB. Compares and serialises as the plain string.
+#[derive(Clone)]
+pub enum HeldText {
+    Plain(Box<str>),
     /// `lz4_flex::compress_prepend_size` of the UTF-8 text.
-    packed: Box<[u8]>,
+    Lz4(Box<[u8]>),
 }
 
-impl CompressedText {
-    pub fn new(text: &str) -> Self {
-        if text.is_empty() {
-            return CompressedText::default();
-        }
-        CompressedText {
-            packed: lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice(),
+/// Archives of more postmortems than this hold their texts compressed ([`HeldText`]):
+/// below it, what compression saves (~4.6 KB per postmortem) is under ~90 MB.
+pub const COMPRESS_TEXT_ABOVE: usize = 20_000;
+
+/// Whether an archive of `postmortems` holds its texts compressed.
+pub fn compress_for(postmortems: usize) -> bool {
+    postmortems > COMPRESS_TEXT_ABOVE
+}
+
+impl Default for HeldText {
+    fn default() -> Self {
+        HeldText::Plain(Box::from(""))
+    }
+}
+
+impl HeldText {
+    pub fn new(text: String, compress: bool) -> Self {
+        if compress {
+            HeldText::Lz4(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+        } else {
+            HeldText::Plain(text.into_boxed_str())
         }
     }
 
     /// The text. Decompressing is a few GB/s: cheap next to anything done with it.
-    pub fn text(&self) -> String {
-        if self.packed.is_empty() {
-            return String::new();
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            HeldText::Plain(text) => Cow::Borrowed(text),
+            // Only `new` makes `Lz4`, from valid UTF-8: neither step can fail.
+            HeldText::Lz4(packed) => Cow::Owned(
+                lz4_flex::decompress_size_prepended(packed)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .unwrap_or_default(),
+            ),
         }
-        // Only `new` makes `packed`, from valid UTF-8: neither step can fail.
-        lz4_flex::decompress_size_prepended(&self.packed)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
+    }
+
+    /// `text`, held the way this one is.
+    pub fn replaced(&self, text: String) -> HeldText {
+        HeldText::new(text, matches!(self, HeldText::Lz4(_)))
     }
 }
 
-impl From<String> for CompressedText {
+/// Plain: what tests and one-off postmortems make.
+impl From<String> for HeldText {
     fn from(text: String) -> Self {
-        CompressedText::new(&text)
+        HeldText::new(text, false)
     }
 }
 
-impl From<&str> for CompressedText {
+impl From<&str> for HeldText {
     fn from(text: &str) -> Self {
-        CompressedText::new(text)
+        HeldText::new(text.to_string(), false)
     }
 }
 
-impl std::fmt::Debug for CompressedText {
+impl PartialEq for HeldText {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for HeldText {}
+
+impl std::fmt::Debug for HeldText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("CompressedText").field(&self.text()).finish()
+        f.debug_tuple("HeldText").field(&self.text()).finish()
     }
 }
 
-impl Serialize for CompressedText {
+impl Serialize for HeldText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text())
     }
@@ -334,10 +367,10 @@ pub struct Postmortem {
     pub draft: bool,
     pub record: Record,
     /// Sanitised HTML of the Markdown body.
-    pub body_html: CompressedText,
+    pub body_html: HeldText,
     pub toc: Vec<TocEntry>,
     /// Body as plain text, for search and snippets.
-    pub plain_text: CompressedText,
+    pub plain_text: HeldText,
     /// Front matter keys incidex does not know, kept for themes.
     pub extra: BTreeMap<String, serde_json::Value>,
     pub diagnostics: Vec<Diagnostic>,
@@ -366,17 +399,28 @@ mod tests {
     }
 
     #[test]
-    fn compressed_text_gives_back_its_text_and_serialises_as_it() {
+    fn held_text_gives_back_its_text_either_way_and_serialises_as_it() {
         let html = "<p>Checkout returned 502 for 40 minutes; café — ☕ — 日本語.</p>\n".repeat(40);
         for text in ["", "x", html.as_str()] {
-            let c = CompressedText::new(text);
-            assert_eq!(c.text(), text);
-            assert_eq!(c.packed.is_empty(), text.is_empty());
-            assert_eq!(serde_json::to_value(&c).unwrap(), serde_json::json!(text));
-            assert_eq!(c, CompressedText::from(text.to_string()));
+            let plain = HeldText::new(text.to_string(), false);
+            let packed = HeldText::new(text.to_string(), true);
+            for held in [&plain, &packed] {
+                assert_eq!(held.text(), text);
+                assert_eq!(serde_json::to_value(held).unwrap(), serde_json::json!(text));
+            }
+            assert_eq!(plain, packed);
+            assert_eq!(plain, HeldText::from(text));
+            // A replacement is held as the text it replaces.
+            assert!(matches!(packed.replaced(html.clone()), HeldText::Lz4(_)));
+            assert!(matches!(plain.replaced(html.clone()), HeldText::Plain(_)));
         }
+        assert_ne!(HeldText::from("a"), HeldText::new("b".into(), true));
         // What it is for: repetitive prose and markup take a fraction of their size.
-        assert!(CompressedText::new(&html).packed.len() * 4 < html.len());
+        let HeldText::Lz4(packed) = HeldText::new(html.clone(), true) else {
+            panic!("not compressed");
+        };
+        assert!(packed.len() * 4 < html.len());
+        assert!(!compress_for(COMPRESS_TEXT_ABOVE) && compress_for(COMPRESS_TEXT_ABOVE + 1));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, DiscoverError, Found};
 use crate::extract::{self, Context};
-use crate::model::Postmortem;
+use crate::model::{HeldText, Postmortem};
 use crate::output::{self, OutputError, OutputFile};
 use crate::parse;
 use crate::render::{self, theme::Theme, theme::ThemeError};
@@ -87,12 +87,13 @@ fn load_inner(
         config: opts.config,
         today: opts.today,
     };
+    let compress = crate::model::compress_for(found.postmortems.len());
     let (results, facts): (Vec<LoadedFile>, Vec<Option<(u64, FileStat)>>) = found
         .postmortems
         .par_iter()
         .map(|f| match read_with_stat(&f.abs) {
             Ok((bytes, stat)) => (
-                load_bytes(f, &bytes, &cx),
+                load_bytes(f, &bytes, &cx, compress),
                 stamp_inputs.then(|| (stamp::file_hash(&f.rel, &bytes), stat)),
             ),
             Err(e) => (unreadable(f, &e), None),
@@ -165,10 +166,11 @@ pub fn assemble(
 /// diagnostics.
 pub type LoadedFile = (Option<Postmortem>, Vec<Diagnostic>);
 
-/// Parse and extract one file. Never fails: problems are diagnostics.
-pub fn load_file(found: &Found, cx: &Context<'_>) -> LoadedFile {
+/// Parse and extract one file. Never fails: problems are diagnostics. `compress`: hold its
+/// texts compressed ([`crate::model::compress_for`] the archive's size).
+pub fn load_file(found: &Found, cx: &Context<'_>, compress: bool) -> LoadedFile {
     match std::fs::read(&found.abs) {
-        Ok(bytes) => load_bytes(found, &bytes, cx),
+        Ok(bytes) => load_bytes(found, &bytes, cx, compress),
         Err(e) => unreadable(found, &e),
     }
 }
@@ -185,7 +187,7 @@ fn unreadable(found: &Found, e: &std::io::Error) -> LoadedFile {
 }
 
 /// [`load_file`] on bytes already read.
-fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>) -> LoadedFile {
+fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>, compress: bool) -> LoadedFile {
     let dir = found.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let rewrite = |dest: &str| rewrite_link(dir, dest);
     let doc = match parse::parse(&found.rel, bytes, &rewrite) {
@@ -213,9 +215,9 @@ fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>) -> LoadedFile {
         slug,
         title,
         draft: fm.map(|f| f.draft).unwrap_or(false),
-        body_html: doc.markdown.html.into(),
+        body_html: HeldText::new(doc.markdown.html, compress),
         toc: doc.markdown.toc,
-        plain_text: doc.markdown.plain_text.into(),
+        plain_text: HeldText::new(doc.markdown.plain_text, compress),
         extra: fm
             .map(|f| f.extra.clone().into_iter().collect())
             .unwrap_or_default(),
@@ -263,7 +265,7 @@ pub fn apply_link_moves(p: &mut Postmortem, moves: &[(String, String)]) {
     if moves.is_empty() {
         return;
     }
-    let mut html = p.body_html.text();
+    let mut html = p.body_html.text().into_owned();
     let mut moved = false;
     for (from, to) in moves {
         if html.contains(from.as_str()) {
@@ -272,7 +274,7 @@ pub fn apply_link_moves(p: &mut Postmortem, moves: &[(String, String)]) {
         }
     }
     if moved {
-        p.body_html = html.into();
+        p.body_html = p.body_html.replaced(html);
     }
 }
 
@@ -587,6 +589,38 @@ pub fn absolute(p: &Path) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A large archive holds its texts compressed, a small one plain; nothing else differs,
+    /// a moved link included.
+    #[test]
+    fn a_postmortem_loads_the_same_with_its_texts_compressed_or_not() {
+        let config = Config::default();
+        let cx = Context {
+            config: &config,
+            today: jiff::civil::date(2026, 1, 1),
+        };
+        let found = Found {
+            rel: "2023/db.md".into(),
+            abs: "/nonexistent/2023/db.md".into(),
+        };
+        let md = "---\ntitle: DB failover\n---\n# DB failover\n\n**Duration:** 2 hours\n\n\
+                  See [the earlier one](old.md) and <b>bold</b> text.\n";
+        let load = |compress| {
+            let (pm, diags) = load_bytes(&found, md.as_bytes(), &cx, compress);
+            let mut pm = pm.unwrap();
+            assert_eq!(
+                matches!(pm.body_html, HeldText::Lz4(_)),
+                compress,
+                "{:?}",
+                pm.body_html
+            );
+            apply_link_moves(&mut pm, &[("href=\"../old/".into(), "href=\"../new/".into())]);
+            assert!(pm.body_html.text().contains("href=\"../new/"));
+            assert_eq!(matches!(pm.body_html, HeldText::Lz4(_)), compress);
+            (serde_json::to_value(&pm).unwrap(), format!("{diags:?}"))
+        };
+        assert_eq!(load(true), load(false));
+    }
 
     #[test]
     fn relative_links_point_into_files_or_at_pages() {

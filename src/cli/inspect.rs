@@ -44,7 +44,7 @@ pub fn run(paths: &[PathBuf], json: bool, config: &Config) -> Result<ExitCode> {
         today: today(),
     };
     let loaded: Vec<(Option<Postmortem>, Vec<incidex::diagnostic::Diagnostic>)> =
-        files.par_iter().map(|f| site::load_file(f, &cx)).collect();
+        files.par_iter().map(|f| site::load_file(f, &cx, false)).collect();
     let mut out = std::io::stdout().lock();
     if json {
         let records: Vec<RecordJson> = loaded

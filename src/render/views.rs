@@ -306,7 +306,7 @@ impl IncidentView {
             path: p.path.clone(),
             card,
             root_cause: r.root_cause.summary.clone(),
-            body_html: p.body_html.text(),
+            body_html: p.body_html.text().into_owned(),
             toc: p.toc.clone(),
             timeline: extras.timeline.then(|| {
                 r.timeline

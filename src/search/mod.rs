@@ -112,7 +112,7 @@ impl SearchDoc {
             url: row.url.clone(),
             title: p.title.clone(),
             summary: p.record.root_cause.summary.clone().unwrap_or_default(),
-            body: p.plain_text.text(),
+            body: p.plain_text.text().into_owned(),
             category: row.category.as_ref().map(facet),
             services,
             severity: row.severity.as_deref().map(named),

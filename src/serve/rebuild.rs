@@ -252,7 +252,8 @@ impl Rebuilder {
                 rel: rel.clone(),
                 abs,
             };
-            let (postmortem, diagnostics) = site::load_file(&found, &cx);
+            let (postmortem, diagnostics) =
+                site::load_file(&found, &cx, crate::model::compress_for(self.cache.len()));
             let new = postmortem.as_ref()?;
             if placement(new) != placement(old) {
                 return None;
@@ -400,10 +401,11 @@ impl Rebuilder {
             config,
             today: self.sources.today,
         };
+        let compress = crate::model::compress_for(found.postmortems.len());
         let fresh: Vec<(String, Cached)> = stale
             .par_iter()
             .map(|(f, stamp)| {
-                let (postmortem, diagnostics) = site::load_file(f, &cx);
+                let (postmortem, diagnostics) = site::load_file(f, &cx, compress);
                 (
                     f.rel.clone(),
                     Cached {
