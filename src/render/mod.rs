@@ -103,7 +103,7 @@ struct ListView<'a> {
 struct PageView<'a> {
     #[serde(flatten)]
     common: Common<'a>,
-    incident: &'a IncidentView,
+    incident: &'a IncidentView<'a>,
     /// Related incidents (`archive::similar`), best first.
     similar: Vec<&'a IncidentRow>,
 }

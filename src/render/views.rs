@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Postmortem, Provenance, TocEntry, When};
 use crate::render::theme::Theme;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
@@ -75,15 +76,17 @@ pub struct TimelineView {
     pub text: String,
 }
 
+/// An incident's page. Borrows what it shows as is from the postmortem: the view is copied
+/// into tera's context once more anyway.
 #[derive(Debug, Clone, Serialize)]
-pub struct IncidentView {
+pub struct IncidentView<'a> {
     #[serde(flatten)]
     pub row: IncidentRow,
-    pub path: String,
+    pub path: &'a str,
     pub card: Vec<CardField>,
-    pub root_cause: Option<String>,
-    pub body_html: String,
-    pub toc: Vec<TocEntry>,
+    pub root_cause: Option<&'a str>,
+    pub body_html: Cow<'a, str>,
+    pub toc: &'a [TocEntry],
     /// Only for a theme that names it (see [`IncidentExtras`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<TimelineView>>,
@@ -91,8 +94,8 @@ pub struct IncidentView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_items: Option<Vec<String>>,
     pub tags: Vec<TermLink>,
-    pub authors: Vec<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub authors: &'a [String],
+    pub diagnostics: &'a [Diagnostic],
 }
 
 /// "47 min", "2 h 30 min", "1 d 9 h".
@@ -218,8 +221,8 @@ impl IncidentExtras {
     }
 }
 
-impl IncidentView {
-    pub fn new(p: &Postmortem, config: &Config, extras: IncidentExtras) -> Self {
+impl<'a> IncidentView<'a> {
+    pub fn new(p: &'a Postmortem, config: &Config, extras: IncidentExtras) -> Self {
         let r = &p.record;
         let row = IncidentRow::new(p, config);
         let zone = r.timezone.as_deref();
@@ -303,11 +306,11 @@ impl IncidentView {
         );
         field("status", "Status", r.status.clone().unwrap_or_default(), "status");
         IncidentView {
-            path: p.path.clone(),
+            path: &p.path,
             card,
-            root_cause: r.root_cause.summary.clone(),
-            body_html: p.body_html.text().into_owned(),
-            toc: p.toc.clone(),
+            root_cause: r.root_cause.summary.as_deref(),
+            body_html: p.body_html.text(),
+            toc: &p.toc,
             timeline: extras.timeline.then(|| {
                 r.timeline
                     .iter()
@@ -324,8 +327,8 @@ impl IncidentView {
                 .action_items
                 .then(|| r.action_items.iter().map(|a| a.text.clone()).collect()),
             tags: r.tags.iter().map(|t| term(t)).collect(),
-            authors: r.authors.clone(),
-            diagnostics: p.diagnostics.clone(),
+            authors: &r.authors,
+            diagnostics: &p.diagnostics,
             row,
         }
     }
