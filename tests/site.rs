@@ -432,6 +432,16 @@ fn with_theme_template(dir: &Path, name: &str, text: &str) -> Config {
     }
 }
 
+/// The `basic` fixture built with one template of a user theme replaced by `text`; the
+/// folder (kept alive by the `TempDir`) and the site in it.
+fn basic_with_theme_template(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = with_theme_template(tmp.path(), name, text);
+    let out = tmp.path().join("public");
+    build_with(&fixture("basic"), &out, false, &config).unwrap();
+    (tmp, out)
+}
+
 #[test]
 fn a_build_that_fails_while_rendering_leaves_the_previous_site() {
     let tmp = tempfile::tempdir().unwrap();
@@ -463,14 +473,10 @@ fn a_build_that_fails_while_rendering_leaves_the_previous_site() {
 
 #[test]
 fn a_theme_row_template_draws_the_rows_of_every_incident_list() {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = with_theme_template(
-        tmp.path(),
+    let (_tmp, out) = basic_with_theme_template(
         "incident_row.html",
         "<tr class=\"mine\"><td><a href=\"{{ root }}{{ i.url }}\">{{ i.title }} / {{ i.duration_display }}</a></td></tr>",
     );
-    let out = tmp.path().join("public");
-    build_with(&fixture("basic"), &out, false, &config).unwrap();
     let row = |depth: &str| {
         format!(
             "<tr class=\"mine\"><td><a href=\"{depth}incidents/cache-stampede/\">Cache stampede after a cold restart / "
@@ -493,17 +499,13 @@ fn a_theme_row_template_draws_the_rows_of_every_incident_list() {
 /// of its pages' context (`views::IncidentExtras`); a theme that names them gets them.
 #[test]
 fn a_theme_that_shows_the_timeline_and_action_items_gets_them() {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = with_theme_template(
-        tmp.path(),
+    let (_tmp, out) = basic_with_theme_template(
         "incident.html",
         "{% extends \"base.html\" %}{% block content %}\
          {% for e in incident.timeline %}<li class=\"t\">{{ e.time }}: {{ e.text }}</li>{% endfor %}\
          {% for a in incident.action_items %}<li class=\"a\">{{ a }}</li>{% endfor %}\
          {% endblock content %}",
     );
-    let out = tmp.path().join("public");
-    build_with(&fixture("basic"), &out, false, &config).unwrap();
     let html = fs::read_to_string(out.join("incidents/cache-stampede/index.html")).unwrap();
     for want in [
         "<li class=\"t\">2023-05-10 09:00 UTC: cache cluster restarted empty</li>",
