@@ -269,7 +269,7 @@ pub struct TocEntry {
 /// read once or twice (its page; similar incidents and search). About 9 KB of the ~22 KB
 /// each postmortem holds: half a gigabyte at 100,000 postmortems, so a large archive holds
 /// them LZ4-compressed, 2.3× smaller ([`compress_for`]). A smaller one holds them as they
-/// are: at 10,000 postmortems compressing and decompressing cost ~4 % of the build's CPU
+/// are: at 10,000 postmortems compressing and decompressing cost ~5 % of the build's CPU
 /// time to save ~40 MB. Compares and serialises as the plain string.
 #[derive(Clone)]
 pub enum HeldText {

@@ -208,11 +208,6 @@ pub struct IncidentExtras {
 }
 
 impl IncidentExtras {
-    pub const ALL: IncidentExtras = IncidentExtras {
-        timeline: true,
-        action_items: true,
-    };
-
     pub fn named_by(theme: &Theme) -> IncidentExtras {
         IncidentExtras {
             timeline: theme.names("timeline"),
