@@ -201,12 +201,9 @@ fn listing_hash(dir: &Path) -> Option<u64> {
     Some(h.finish())
 }
 
+/// Modification time as the search index's input fingerprint reads it.
 fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
+    crate::search::index::FileStat::of(meta).mtime_ns
 }
 
 impl Stamp {

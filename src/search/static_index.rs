@@ -145,8 +145,6 @@ fn scored_postings(index: &SearchIndex) -> Result<BTreeMap<String, TermPostings>
                 },
             )
         })
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect())
 }
 
