@@ -56,13 +56,31 @@ pub const FILES_DIR: &str = "files";
 
 /// Read, parse and extract every postmortem under `content`.
 pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError> {
-    load_inner(content, opts, false).map(|(loaded, _)| loaded)
+    load_inner(content, opts, false, &|_, _| ()).map(|(loaded, _, _)| loaded)
 }
+
+/// [`load`], showing `observe` each postmortem's parsed [`parse::Document`] and bytes while
+/// they are still in hand: `check` lints the Markdown structure (links, anchors, sections,
+/// front matter keys), which the archive does not keep, without reading and parsing every
+/// file a second time. The list has one entry per postmortem file found, in the listing's
+/// order: its content-relative path and what `observe` returned, `None` when the file could
+/// not be read or parsed.
+pub fn load_observed<T: Send>(
+    content: &Path,
+    opts: &LoadOptions<'_>,
+    observe: &(dyn Fn(&parse::Document, &[u8]) -> T + Sync),
+) -> Result<(Loaded, Observed<T>), BuildError> {
+    load_inner(content, opts, false, observe).map(|(loaded, _, seen)| (loaded, seen))
+}
+
+/// What [`load_observed`] saw: per postmortem file found, its content-relative path and
+/// what the observer returned (`None`: not read or not parsed).
+pub type Observed<T> = Vec<(String, Option<T>)>;
 
 /// [`load`], and what it learned of the inputs on the way: a cold build reads and lists
 /// each file only once.
 fn load_stamped(content: &Path, opts: &LoadOptions<'_>) -> Result<(Loaded, Inputs), BuildError> {
-    load_inner(content, opts, true)
+    load_inner(content, opts, true, &|_, _| ()).map(|(loaded, inputs, _)| (loaded, inputs))
 }
 
 /// What a build needs to know of its inputs besides their contents.
@@ -74,13 +92,15 @@ struct Inputs {
     fingerprint: Option<String>,
 }
 
-/// [`load`], working out [`Inputs`] only when `stamp_inputs` is set (`check`, `search` and
-/// `serve` have no use for them). `None` in either when a file could not be read.
-fn load_inner(
+/// [`load_observed`], working out [`Inputs`] only when `stamp_inputs` is set (`check`,
+/// `search` and `serve` have no use for them). `None` in either when a file could not be
+/// read.
+fn load_inner<T: Send>(
     content: &Path,
     opts: &LoadOptions<'_>,
     stamp_inputs: bool,
-) -> Result<(Loaded, Inputs), BuildError> {
+    observe: &(dyn Fn(&parse::Document, &[u8]) -> T + Sync),
+) -> Result<(Loaded, Inputs, Observed<T>), BuildError> {
     use crate::search::index::{inputs_fingerprint_of, FileStat};
     let found = discover::discover(content)?;
     let cx = Context {
@@ -88,15 +108,16 @@ fn load_inner(
         today: opts.today,
     };
     let compress = crate::model::compress_for(found.postmortems.len());
-    let (results, facts): (Vec<LoadedFile>, Vec<Option<(u64, FileStat)>>) = found
+    let (results, (facts, seen)): (Vec<LoadedFile>, (Vec<StampFact>, Vec<_>)) = found
         .postmortems
         .par_iter()
         .map(|f| match read_with_stat(&f.abs) {
-            Ok((bytes, stat)) => (
-                load_bytes(f, &bytes, &cx, compress),
-                stamp_inputs.then(|| (stamp::file_hash(&f.rel, &bytes), stat)),
-            ),
-            Err(e) => (unreadable(f, &e), None),
+            Ok((bytes, stat)) => {
+                let (file, seen) = load_bytes_observed(f, &bytes, &cx, compress, |doc| observe(doc, &bytes));
+                let fact = stamp_inputs.then(|| (stamp::file_hash(&f.rel, &bytes), stat));
+                (file, (fact, seen))
+            }
+            Err(e) => (unreadable(f, &e), (None, None)),
         })
         .unzip();
     let inputs = if stamp_inputs {
@@ -110,9 +131,19 @@ fn load_inner(
     } else {
         Inputs::default()
     };
+    let seen = found
+        .postmortems
+        .iter()
+        .map(|f| f.rel.clone())
+        .zip(seen)
+        .collect();
     let loaded = assemble(results, found.assets, found.diagnostics, opts.include_drafts);
-    Ok((loaded, inputs))
+    Ok((loaded, inputs, seen))
 }
+
+/// What the stamp and the search index's fingerprint need of one file read: the hash of
+/// its bytes ([`stamp::file_hash`]) and its size and modification time.
+type StampFact = Option<(u64, crate::search::index::FileStat)>;
 
 /// A file's bytes and its size and modification time, from one open (as `fs::read`, which
 /// also asks for the size to size its buffer).
@@ -188,12 +219,25 @@ fn unreadable(found: &Found, e: &std::io::Error) -> LoadedFile {
 
 /// [`load_file`] on bytes already read.
 fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>, compress: bool) -> LoadedFile {
+    load_bytes_observed(found, bytes, cx, compress, |_| ()).0
+}
+
+/// [`load_bytes`], and what `observe` makes of the parsed document (`None` when the file
+/// does not parse).
+fn load_bytes_observed<T>(
+    found: &Found,
+    bytes: &[u8],
+    cx: &Context<'_>,
+    compress: bool,
+    observe: impl FnOnce(&parse::Document) -> T,
+) -> (LoadedFile, Option<T>) {
     let dir = found.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let rewrite = |dest: &str| rewrite_link(dir, dest);
     let doc = match parse::parse(&found.rel, bytes, &rewrite) {
         Ok(d) => d,
-        Err(e) => return (None, vec![e.to_diagnostic()]),
+        Err(e) => return ((None, vec![e.to_diagnostic()]), None),
     };
+    let seen = observe(&doc);
     let (record, extract_diags) = extract::extract(&doc, cx);
     let mut diagnostics = doc.diagnostics.clone();
     diagnostics.extend(extract_diags);
@@ -224,7 +268,7 @@ fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>, compress: bool) -> 
         record,
         diagnostics: diagnostics.clone(),
     };
-    (Some(pm), diagnostics)
+    ((Some(pm), diagnostics), Some(seen))
 }
 
 /// Links to another postmortem's file are rewritten while parsing, before anyone knows that
@@ -620,6 +664,48 @@ mod tests {
             (serde_json::to_value(&pm).unwrap(), format!("{diags:?}"))
         };
         assert_eq!(load(true), load(false));
+    }
+
+    /// `check` relies on seeing every postmortem file once, in the listing's order, with
+    /// `None` for one that does not parse, and on seeing it as `load` parses it.
+    #[test]
+    fn load_observed_shows_each_parsed_document_once_in_listing_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        };
+        let (a, b): (&[u8], &[u8]) = (b"# Ay\n\n## Fix\n", b"# Bee\n\nSee [a](a.md#fix).\n");
+        write("b.md", b);
+        write("a.md", a);
+        write("sub/c.md", b"# Sea\0binary\n");
+        let config = Config::default();
+        let opts = LoadOptions {
+            config: &config,
+            include_drafts: false,
+            today: jiff::civil::date(2026, 1, 1),
+        };
+        let (loaded, seen) = load_observed(dir.path(), &opts, &|doc, bytes| {
+            (doc.path.clone(), doc.markdown.links.len(), bytes.len())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                ("a.md".to_string(), Some(("a.md".to_string(), 0, a.len()))),
+                ("b.md".to_string(), Some(("b.md".to_string(), 1, b.len()))),
+                ("sub/c.md".to_string(), None),
+            ]
+        );
+        // The same archive and diagnostics as `load`.
+        let plain = load(dir.path(), &opts).unwrap();
+        assert_eq!(loaded.archive.len(), 2);
+        assert_eq!(
+            format!("{:?}", loaded.diagnostics),
+            format!("{:?}", plain.diagnostics)
+        );
+        assert!(loaded.diagnostics.iter().any(|d| d.path == "sub/c.md"));
     }
 
     #[test]

@@ -76,34 +76,63 @@ fn resolve(dir: &str, path: &str) -> Option<String> {
     crate::site::join_relative(dir, path)
 }
 
-/// Check every link and image of `doc`. `lines` is the file's text by line (for columns),
-/// `published` every file `build` publishes (content-relative), `anchors` the ids of each
-/// postmortem's page.
+/// A link or image of a postmortem, with where it is: all [`check`] needs of the document,
+/// so a file's links can be kept (small) after its parsed document is dropped and checked
+/// once every file's anchors are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The destination as written, trimmed.
+    pub dest: String,
+    pub line: u32,
+    /// 1-based column of the destination on its line (1 when it is not found there).
+    pub column: u32,
+    pub image: bool,
+}
+
+/// The links and images of `doc` worth checking (empty destinations are not), located on
+/// `lines`, the file's text by line.
+pub fn locate(doc: &Document, lines: &[&str]) -> Vec<Located> {
+    doc.markdown
+        .links
+        .iter()
+        .filter(|link| !link.dest.trim().is_empty())
+        .map(|link| {
+            let dest = link.dest.trim();
+            let source_line = lines
+                .get(link.line.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or("");
+            Located {
+                dest: dest.to_string(),
+                line: link.line,
+                column: column_of(source_line, dest),
+                image: link.image,
+            }
+        })
+        .collect()
+}
+
+/// Check the links and images ([`locate`]) of the postmortem at `path`. `published` is
+/// every file `build` publishes (content-relative), `anchors` the ids of each postmortem's
+/// page.
 pub fn check(
-    doc: &Document,
-    lines: &[&str],
+    path: &str,
+    links: &[Located],
     published: &BTreeSet<&str>,
     anchors: &HashMap<&str, BTreeSet<String>>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let dir = doc.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let own = anchors.get(doc.path.as_str());
-    for link in &doc.markdown.links {
-        let dest = link.dest.trim();
-        if dest.is_empty() {
-            continue;
-        }
-        let source_line = lines
-            .get(link.line.saturating_sub(1) as usize)
-            .copied()
-            .unwrap_or("");
-        let col = column_of(source_line, dest);
+    let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let own = anchors.get(path);
+    for link in links {
+        let dest = link.dest.as_str();
+        let col = link.column;
         let what = if link.image { "image" } else { "link" };
         let at = |d: Diagnostic| d.at(link.line, col);
         if let Some(scheme) = script_scheme(dest) {
             out.push(at(Diagnostic::warning(
                 "unsafe-link",
-                doc.path.clone(),
+                path.to_string(),
                 format!("{what} with a `{scheme}` URL is removed from the page"),
             )
             .with_hint(
@@ -124,7 +153,7 @@ pub fn check(
             // `#anchor` on this page
             if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
                 if !own.is_some_and(|a| a.contains(&frag)) {
-                    out.push(at(broken_anchor(&doc.path, &frag, "this page", own)));
+                    out.push(at(broken_anchor(path, &frag, "this page", own)));
                 }
             }
             continue;
@@ -132,7 +161,7 @@ pub fn check(
         let Some(target) = resolve(dir, &decode(raw_path)) else {
             out.push(at(Diagnostic::error(
                 "broken-link",
-                doc.path.clone(),
+                path.to_string(),
                 format!(
                     "{what} `{}` points outside the content folder, so it is not published",
                     shown(dest)
@@ -151,7 +180,7 @@ pub fn check(
             if let (true, Some(frag)) = (is_md, fragment.filter(|f| !f.is_empty())) {
                 let theirs = anchors.get(target.as_str());
                 if !theirs.is_some_and(|a| a.contains(&frag)) {
-                    out.push(at(broken_anchor(&doc.path, &frag, &target, theirs)));
+                    out.push(at(broken_anchor(path, &frag, &target, theirs)));
                 }
             }
             continue;
@@ -176,7 +205,7 @@ pub fn check(
                 ),
             )
         };
-        out.push(at(Diagnostic::error(code, doc.path.clone(), message).with_hint(
+        out.push(at(Diagnostic::error(code, path.to_string(), message).with_hint(
             "file names are case-sensitive on the web server; hidden (`.`) and `_` files are not published",
         )));
     }
@@ -213,7 +242,7 @@ mod tests {
         let mut published: BTreeSet<&str> = docs.iter().map(|d| d.path.as_str()).collect();
         published.extend(files.iter().copied());
         let lines: Vec<&str> = text.lines().collect();
-        check(&docs[0], &lines, &published, &anchors)
+        check(&docs[0].path, &locate(&docs[0], &lines), &published, &anchors)
             .into_iter()
             .map(|d| (d.code.to_string(), d.line.unwrap(), d.column.unwrap()))
             .collect()

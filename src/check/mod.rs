@@ -17,8 +17,7 @@ mod sections;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::discover;
-use crate::parse::{self, Document};
+use crate::parse::Document;
 use crate::site::{self, BuildError, LoadOptions};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -51,64 +50,48 @@ pub struct Report {
 /// placeholders are expected until it is published. Only a missing or unreadable content
 /// folder is an error.
 pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildError> {
-    let loaded = site::load(
+    // `load` keeps records but not the Markdown structure, which links and sections need:
+    // while each file's parsed document is in hand, what its own checks and the other
+    // files' checks need of it is kept ([`Seen`], small), and the document is dropped
+    // (holding every document took 3.7 GB for 100,000 postmortems). Links are checked
+    // once every file's anchors are known.
+    let (loaded, seen) = site::load_observed(
         content,
         &LoadOptions {
             config: opts.config,
             include_drafts: opts.include_drafts,
             today: opts.today,
         },
+        &Seen::of,
     )?;
-    // `load` keeps records but not the Markdown structure, which links and sections need:
-    // each file is parsed again, and no file's `Document` is held past its own checks
-    // (holding them all took 3.7 GB for 100,000 postmortems). A first pass gathers what
-    // the other files' checks need (its anchors, the line a file-level finding points at,
-    // whether it is a draft); the second lints each file with those in hand.
-    let found = discover::discover(content)?;
-    let parsed = |f: &discover::Found| -> Option<(Vec<u8>, Document)> {
-        let bytes = std::fs::read(&f.abs).ok()?;
-        let doc = parse::parse(&f.rel, &bytes, &|_| None).ok()?;
-        Some((bytes, doc))
-    };
-    let facts: Vec<(&str, Facts)> = found
-        .postmortems
-        .par_iter()
-        .filter_map(|f| parsed(f).map(|(_, doc)| (f.rel.as_str(), Facts::of(&doc))))
-        .collect();
+    let (paths, seen): (Vec<String>, Vec<Option<Seen>>) = seen.into_iter().unzip();
     let mut anchors: HashMap<&str, BTreeSet<String>> = HashMap::new();
     let mut anchor_lines: HashMap<&str, u32> = HashMap::new();
-    let mut drafts: HashMap<&str, bool> = HashMap::new();
-    for (path, f) in facts {
-        anchors.insert(path, f.anchors);
-        anchor_lines.insert(path, f.anchor_line);
-        drafts.insert(path, f.draft);
+    let mut first_columns: HashMap<&str, Box<[u32]>> = HashMap::new();
+    // Files that parsed, drafts only when asked for, with their links and own findings.
+    let mut linted: Vec<(&str, Vec<links::Located>, Vec<Diagnostic>)> = Vec::new();
+    for (path, s) in paths.iter().zip(seen) {
+        let Some(s) = s else { continue };
+        anchors.insert(path, s.facts.anchors);
+        anchor_lines.insert(path, s.facts.anchor_line);
+        first_columns.insert(path, s.first_columns);
+        if opts.include_drafts || !s.facts.draft {
+            linted.push((path, s.links, s.local));
+        }
     }
 
     let mut diagnostics = loaded.diagnostics;
-    let published: BTreeSet<&str> = found
-        .postmortems
+    let published: BTreeSet<&str> = paths
         .iter()
-        .chain(found.assets.iter())
-        .map(|f| f.rel.as_str())
+        .map(String::as_str)
+        .chain(loaded.assets.iter().map(|f| f.rel.as_str()))
         .collect();
-    // Files that parsed, drafts only when asked for.
-    let linted = |f: &discover::Found| {
-        drafts
-            .get(f.rel.as_str())
-            .is_some_and(|draft| opts.include_drafts || !draft)
-    };
-    let per_file: Vec<Vec<Diagnostic>> = found
-        .postmortems
-        .par_iter()
-        .filter(|f| linted(f))
-        .filter_map(|f| {
-            let (bytes, doc) = parsed(f)?;
-            let source = String::from_utf8_lossy(&bytes);
-            let lines: Vec<&str> = source.lines().collect();
-            let mut out = links::check(&doc, &lines, &published, &anchors);
-            out.extend(sections::check(&doc));
-            out.extend(keys::check(&doc, &lines));
-            Some(out)
+    let per_file: Vec<Vec<Diagnostic>> = linted
+        .into_par_iter()
+        .map(|(path, links, local)| {
+            let mut out = links::check(path, &links, &published, &anchors);
+            out.extend(local);
+            out
         })
         .collect();
     diagnostics.extend(per_file.into_iter().flatten());
@@ -120,19 +103,46 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
     diagnostics.extend(required::unknown_names(&opts.config.required_fields));
     diagnostics.extend(duplicate_titles(&loaded.archive.postmortems, &anchor_lines));
 
-    fill_columns(content, &mut diagnostics);
+    fill_columns(content, &mut diagnostics, &first_columns);
     diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code, &a.message).cmp(&(&b.path, b.line, b.column, b.code, &b.message))
     });
     diagnostics.dedup();
     Ok(Report {
-        files: found.postmortems.len() - loaded.drafts_skipped,
+        files: paths.len() - loaded.drafts_skipped,
         diagnostics,
         drafts_skipped: loaded.drafts_skipped,
     })
 }
 
-/// What the checks of other files need to know of one file, kept from the first pass.
+/// What `check` keeps of one file's parsed document: what the other files' checks need to
+/// know of it, its links (checked once every file's anchors are known) and the findings
+/// that need nothing but the file itself.
+struct Seen {
+    facts: Facts,
+    links: Vec<links::Located>,
+    /// Empty sections and misspelt front matter keys.
+    local: Vec<Diagnostic>,
+    /// [`first_columns`] of the file, for findings that know only their line.
+    first_columns: Box<[u32]>,
+}
+
+impl Seen {
+    fn of(doc: &Document, bytes: &[u8]) -> Seen {
+        let source = String::from_utf8_lossy(bytes);
+        let lines: Vec<&str> = source.lines().collect();
+        let mut local = sections::check(doc);
+        local.extend(keys::check(doc, &lines));
+        Seen {
+            facts: Facts::of(doc),
+            links: links::locate(doc, &lines),
+            local,
+            first_columns: first_columns(&source),
+        }
+    }
+}
+
+/// What the checks of other files need to know of one file.
 struct Facts {
     /// Fragments a link may point at (`#id`).
     anchors: BTreeSet<String>,
@@ -153,30 +163,37 @@ impl Facts {
 
 /// Findings from the pipeline often know the line but not the column; point them at the
 /// line's first visible character so every located finding has `file:line:col`.
-fn fill_columns(content: &Path, diagnostics: &mut [Diagnostic]) {
-    let mut cache: HashMap<String, Vec<String>> = HashMap::new();
+/// `known` has each parsed file's [`first_columns`]; other files (those that did not
+/// parse) are read again.
+fn fill_columns(content: &Path, diagnostics: &mut [Diagnostic], known: &HashMap<&str, Box<[u32]>>) {
+    let mut read: HashMap<String, Box<[u32]>> = HashMap::new();
     for d in diagnostics
         .iter_mut()
         .filter(|d| d.column.is_none() && !d.path.is_empty())
     {
         let Some(line) = d.line else { continue };
-        let lines = cache.entry(d.path.clone()).or_insert_with(|| {
-            let bytes = std::fs::read(content.join(&d.path)).unwrap_or_default();
-            let text = String::from_utf8_lossy(&bytes);
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            text.lines().map(str::to_string).collect()
-        });
-        let text = lines
-            .get(line.saturating_sub(1) as usize)
-            .map(String::as_str)
-            .unwrap_or("");
-        let indent = text.chars().take_while(|c| c.is_whitespace()).count();
-        d.column = Some(if indent == text.chars().count() {
-            1
-        } else {
-            indent as u32 + 1
-        });
+        let columns = match known.get(d.path.as_str()) {
+            Some(c) => c,
+            None => read.entry(d.path.clone()).or_insert_with(|| {
+                let bytes = std::fs::read(content.join(&d.path)).unwrap_or_default();
+                first_columns(&String::from_utf8_lossy(&bytes))
+            }),
+        };
+        d.column = Some(columns.get(line.saturating_sub(1) as usize).copied().unwrap_or(1));
     }
+}
+
+/// For each line of a file's text, the column of its first visible character (1 for a
+/// blank line): where a finding that knows only its line points.
+fn first_columns(text: &str) -> Box<[u32]> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines()
+        .map(|line| {
+            line.chars()
+                .position(|c| !c.is_whitespace())
+                .map_or(1, |i| i as u32 + 1)
+        })
+        .collect()
 }
 
 /// Two postmortems with the same title (ignoring case and surrounding space) are hard to
@@ -361,6 +378,35 @@ mod tests {
             assert_eq!(broken, vec![("a.md", "broken-link", Some(3))], "{b:?}");
             assert!(r.diagnostics.iter().any(|d| d.message.contains("nope")));
         }
+    }
+
+    #[test]
+    fn a_line_s_first_column_skips_indentation_and_a_byte_order_mark() {
+        let text = "\u{feff}# Title\n\n  - item\n\t\u{3000}x\n   \n";
+        assert_eq!(*first_columns(text), [1, 1, 3, 3, 1]);
+    }
+
+    #[test]
+    fn columns_come_from_what_load_saw_or_else_from_the_file() {
+        // Every file with a located finding parsed, so `load` saw it; a finding on any other
+        // file (none today) still gets its column, from the file read again.
+        let dir = tempfile::tempdir().unwrap();
+        let text = "---\ntitle: ok\nimpact:\n    percent: 250\n---\n# ok\n";
+        fs::write(dir.path().join("a.md"), text).unwrap();
+        let finding = || vec![Diagnostic::warning("out-of-range", "a.md", "m").at_line(4)];
+        let mut from_load = finding();
+        let known = HashMap::from([("a.md", first_columns(text))]);
+        fill_columns(dir.path(), &mut from_load, &known);
+        let mut from_file = finding();
+        fill_columns(dir.path(), &mut from_file, &HashMap::new());
+        assert_eq!(from_load[0].column, Some(5));
+        assert_eq!(from_file[0].column, Some(5));
+        // And through `check`, which never reads the file again.
+        let r = run(&[("a.md", text)], &no_required());
+        assert_eq!(
+            (r.diagnostics[0].line, r.diagnostics[0].column),
+            (Some(4), Some(5))
+        );
     }
 
     #[test]
