@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Time `incidex check` on a generated archive of N invented postmortems (default 2000).
-# Usage: scripts/bench-check.sh [N]   (builds the release binary first)
+# Usage: scripts/bench-check.sh [N]   (builds the release binary first; INCIDEX=path times another binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-2000}"
 cargo build --release -q
-bin="${CARGO_TARGET_DIR:-target}/release/incidex"
+bin="${INCIDEX:-${CARGO_TARGET_DIR:-target}/release/incidex}"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 python3 - "$dir/content" "$n" <<'PY'
