@@ -4,38 +4,8 @@
 
 mod common;
 
-use common::{build_fixture, which};
+use common::{browser, browser_ready, build_fixture};
 use serde_json::Value;
-use std::process::Command;
-
-fn browser_ready() -> bool {
-    for tool in ["node", "chromium", "chromedriver"] {
-        if which(tool).is_none() {
-            eprintln!(
-                "skipping browser test: {tool} is not installed (apt-get install chromium chromium-driver)"
-            );
-            return false;
-        }
-    }
-    true
-}
-
-/// One run of `tests/js/browser.js MODE SITE ARGS…`, its JSON output.
-fn browser(mode: &str, site: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/browser.js");
-    let out = Command::new("node")
-        .args([script, mode])
-        .arg(site)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "browser run failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// `site`: the built site's folder, or the address of a running server.
 fn scenario(site: impl AsRef<std::ffi::OsStr>, query: &str, facet: &str, value: &str) -> Value {

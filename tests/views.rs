@@ -101,6 +101,7 @@ fn long_lists_are_split_into_pages_that_link_to_each_other() {
     assert_eq!(rows.concat(), listed(&read(&whole, "years/2023/index.html")));
     let db = read(&out, "causes/database/index.html");
     let db2 = read(&out, "causes/database/page-2.html");
+    let single = read(&whole, "incidents/index.html");
     assert!(db.contains("chart-figure") && !db2.contains("chart-figure"));
     assert!(
         db2.contains("<title>Root cause: Database (page 2 of 2) ·"),
@@ -112,9 +113,16 @@ fn long_lists_are_split_into_pages_that_link_to_each_other() {
     );
     assert!(db.contains("<a class=\"pager-next\" rel=\"next\" href=\"page-2.html\">"));
     assert!(db2.contains("aria-current=\"page\">2<"));
+    // What table-sort.js needs to fetch and page the whole list (tests/list_browser.rs).
+    assert!(
+        db2.contains(
+            "<div class=\"paged-list\" data-pages=\"2\" data-page=\"2\" data-per-page=\"2\" data-total=\""
+        ),
+        "{db2}"
+    );
+    assert!(!single.contains("paged-list"), "a list of one page is not marked");
     // The whole list stays one click away: the exports, linked from every page of it.
     assert!(read(&out, "incidents/page-2.html").contains("<a href=\"../incidents.csv\">"));
-    let single = read(&whole, "incidents/index.html");
     assert!(
         single.contains("<a href=\"../incidents.csv\">") && single.contains("<a href=\"../archive.json\">")
     );

@@ -42,6 +42,9 @@ pub struct Pager {
     pub first_row: usize,
     pub last_row: usize,
     pub total: usize,
+    /// Rows per page (the last page may have fewer): with `pages` and the file names of
+    /// [`page_file`], what a script needs to fetch and page the whole list.
+    pub per_page: usize,
     /// Links to the neighbouring pages, relative to this one; `None` at either end.
     pub prev: Option<String>,
     pub next: Option<String>,
@@ -97,6 +100,7 @@ pub fn paginate<T>(rows: &[T], per: usize) -> Vec<Page<'_, T>> {
                     first_row: k * per + 1,
                     last_row: k * per + chunk.len(),
                     total: rows.len(),
+                    per_page: per,
                     prev: (page > 1).then(|| page_href(page - 1)),
                     next: (page < pages).then(|| page_href(page + 1)),
                     links: links(page, pages),
@@ -178,8 +182,13 @@ mod tests {
             (Some("./".into()), Some("page-3.html".into()))
         );
         assert_eq!(
-            (pager(2).first_row, pager(2).last_row, pager(2).total),
-            (2001, 2501, 2501)
+            (
+                pager(2).first_row,
+                pager(2).last_row,
+                pager(2).total,
+                pager(2).per_page
+            ),
+            (2001, 2501, 2501, 1000)
         );
         assert_eq!(pager(2).next, None);
         assert_eq!(numbers(&pager(1)), [Some(1), Some(2), Some(3)]);

@@ -193,3 +193,34 @@ pub fn which(cmd: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+/// Whether the headless-browser tests can run; says why not (and the test then returns).
+/// `scripts/test.sh` installs chromium and chromedriver in CI.
+pub fn browser_ready() -> bool {
+    for tool in ["node", "chromium", "chromedriver"] {
+        if which(tool).is_none() {
+            eprintln!(
+                "skipping browser test: {tool} is not installed (apt-get install chromium chromium-driver)"
+            );
+            return false;
+        }
+    }
+    true
+}
+
+/// One run of `tests/js/browser.js MODE SITE ARGS…`, its JSON output.
+pub fn browser(mode: &str, site: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> serde_json::Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/browser.js");
+    let out = std::process::Command::new("node")
+        .args([script, mode])
+        .arg(site)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -8,6 +8,11 @@
 //   node browser.js typed SITE QUERY                  → the search page opened without a
 //        query; once loaded, QUERY typed key by key: index files fetched before typing,
 //        the titles shown once the page settles, the URL's query
+//   node browser.js sort SITE PAGE COLUMN             → a paged list's PAGE (`/incidents/`)
+//        opened, the heading COLUMN ("Duration") clicked once: the titles shown, the status
+//        line, whether the whole list or this page was sorted, `ms` from the click until
+//        then (to the 25 ms the page is polled at), the list pages fetched; then
+//        the sorted list's Next clicked: the titles shown and the page counter
 //   node browser.js measure SITE QUERY...             → per query (cold browser profile):
 //        the deep link `search/?q=QUERY`: ms from navigation start (the page's time
 //        origin, before its HTML is requested) until the first results are in the document
@@ -209,6 +214,32 @@ async function main() {
       const markup = await s.js("return { imgs: document.querySelectorAll('#search-results img, #search-results script').length, xss: window.__incidexXss || null, marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent), titleMarks: Array.from(document.querySelectorAll('#search-results a.result-title mark')).map(m => m.textContent) }");
       await s.close();
       console.log(JSON.stringify({ before, facets, clicked, after, url, markup, api, staticIndex, order }));
+    } else if (mode === "sort") {
+      const [page, column] = rest;
+      const s = await session();
+      await s.go(page);
+      const rows = () => s.js("return Array.from(document.querySelectorAll('.paged-list table.sortable tbody tr')).map(function (r) { return r.cells[1].querySelector('a').textContent; })");
+      const before = await rows();
+      served = [];
+      const clicked = await s.js("var want = arguments[0], th = Array.from(document.querySelectorAll('.paged-list th[data-sort]')).find(function (h) { return h.textContent.trim() === want; }); if (!th) return false; window.__incidexClicked = performance.now(); th.click(); return true;", [column]);
+      let sorted = null;
+      for (let i = 0; i < 200 && clicked && !sorted; i++) {
+        sorted = await s.js("return document.querySelector('.paged-list').getAttribute('data-sorted')");
+        if (!sorted) await sleep(25);
+      }
+      // Time from the click until the sorted rows were in place (to the 25 ms of polling).
+      const ms = clicked ? Math.round(await s.js("return performance.now() - window.__incidexClicked")) : null;
+      const fetched = served.map((r) => r[0]).filter((p) => /\.html$|\/$/.test(p));
+      const after = await rows();
+      const status = await s.js("return document.querySelector('.list-status').textContent");
+      const hiddenNavs = await s.js("return document.querySelectorAll('.paged-list nav.pager[hidden]').length");
+      const next = await s.js("var b = document.querySelector('.pager-sorted .pager-next'); if (!b || b.disabled) return false; b.click(); return true;");
+      const afterNext = await rows();
+      const counter = await s.js("var w = document.querySelector('.pager-sorted .pager-page'); return w ? w.textContent : null");
+      await sleep(100); // let an injected image fail to load, if one got in
+      const markup = await s.js("return { imgs: document.querySelectorAll('.paged-list tbody img, .paged-list tbody script').length, xss: window.__incidexXss || null }");
+      await s.close();
+      console.log(JSON.stringify({ before, clicked, sorted, ms, fetched, after, status, hiddenNavs, next, afterNext, counter, markup }));
     } else if (mode === "measure-ab") {
       const [rounds, names, ...queries] = rest;
       const sites = names.split(",");
@@ -262,7 +293,7 @@ async function main() {
       if (warm) await warm.close();
       console.log(JSON.stringify(out));
     } else {
-      throw new Error("mode: scenario | typed | measure | measure-warm | measure-typed | measure-ab");
+      throw new Error("mode: scenario | typed | sort | measure | measure-warm | measure-typed | measure-ab");
     }
   } finally {
     cleanup();
