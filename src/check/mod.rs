@@ -163,8 +163,9 @@ impl Facts {
 
 /// Findings from the pipeline often know the line but not the column; point them at the
 /// line's first visible character so every located finding has `file:line:col`.
-/// `known` has each parsed file's [`first_columns`]; other files (those that did not
-/// parse) are read again.
+/// `known` has the [`first_columns`] of every file `load` parsed; a finding on any other
+/// file reads that file again (none has a line today: a file that does not parse is
+/// reported as a whole).
 fn fill_columns(content: &Path, diagnostics: &mut [Diagnostic], known: &HashMap<&str, Box<[u32]>>) {
     let mut read: HashMap<String, Box<[u32]>> = HashMap::new();
     for d in diagnostics
