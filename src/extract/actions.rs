@@ -18,6 +18,11 @@ static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:this post-?mortem|by implementing|overall|in conclusion|in summary|moving forward|on a lighter note|remember|we apologi[sz]e|if you have|sincerely|these measures|we aim|thank)",
     )
 });
+/// A sentence about the incident itself ("This outage highlighted the need for ..."): a
+/// remark after a list of actions (often a conclusion the list's heading swallowed), never
+/// an action. It may well be a lesson, so only action items leave it out.
+static ABOUT_THE_INCIDENT: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)^this (?:outage|incident|event|disruption)\b"));
 static CHECK_SPLIT: LazyLock<Regex> = LazyLock::new(|| pattern(r"[✅✔☑]\u{FE0F}?"));
 
 /// Items listed in the parts of `kind`: (line, text, done).
@@ -58,6 +63,7 @@ pub fn items(outline: &Outline, parts: &[Part], kind: Kind) -> Vec<(u32, String,
             let t = outline.lines[*i].text.trim();
             !t.is_empty() && !label_like(t) && !CLOSING.is_match(t) && t.chars().any(char::is_alphabetic)
         })
+        .filter(|i| kind != Kind::Actions || !ABOUT_THE_INCIDENT.is_match(outline.lines[*i].text.trim()))
         .collect();
     // Sub-bullets belong to their parent item; items under a group label count. `lines` is
     // sorted (it keeps the order of `idx`), so membership is a binary search.
@@ -227,6 +233,16 @@ mod tests {
         let r = run("Preventative Measures:\n✅ Add a linter ✅ Pin versions ✅ Review changes\n\nContributing Factors\n- tired on-call\n- no staging\n");
         assert_eq!(r.action_items.len(), 3);
         assert_eq!(r.contributing_factors, vec!["tired on-call", "no staging"]);
+    }
+
+    #[test]
+    fn a_remark_about_the_incident_is_a_lesson_but_not_an_action_item() {
+        // "# Task List:" as a level-1 heading runs on over the "## Conclusion" below it.
+        let md = "# Task List:\n\n- Renew certificates automatically\n\n## Conclusion\n\nThis outage highlighted the need for certificate monitoring.\n\n# Lessons learned\n\nThis incident showed that expiry alerts matter.\n";
+        let r = run(md);
+        let texts: Vec<&str> = r.action_items.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["Renew certificates automatically"]);
+        assert_eq!(r.lessons, ["This incident showed that expiry alerts matter."]);
     }
 
     #[test]
