@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{browser, browser_ready, build_with};
+use common::{browser, browser_ready, build_with, strings};
 use incidex::config::Config;
 use serde_json::Value;
 use std::fs;
@@ -48,14 +48,6 @@ fn paged_site(dir: &Path) -> std::path::PathBuf {
     build_with(&content, &public, false, &config).unwrap();
     assert!(public.join("incidents/page-3.html").is_file());
     public
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_string())
-        .collect()
 }
 
 const C: &str = "Outage c <img src=x onerror=\"window.__incidexXss=1\">";

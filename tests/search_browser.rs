@@ -4,20 +4,12 @@
 
 mod common;
 
-use common::{browser, browser_ready, build_fixture};
+use common::{browser, browser_ready, build_fixture, strings};
 use serde_json::Value;
 
 /// `site`: the built site's folder, or the address of a running server.
 fn scenario(site: impl AsRef<std::ffi::OsStr>, query: &str, facet: &str, value: &str) -> Value {
     browser("scenario", site, &[query, facet, value])
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

@@ -224,3 +224,12 @@ pub fn browser(mode: &str, site: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> 
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// A JSON array of strings (a browser run's list of titles), as a `Vec`.
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
