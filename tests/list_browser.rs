@@ -73,6 +73,7 @@ fn a_paged_list_is_sorted_across_all_its_pages() {
     assert_eq!(strings(&r["afterNext"]), ["Outage e", "Outage a"], "{r}");
     assert_eq!(r["counter"], "Page 2 of 3", "{r}");
     assert_eq!(r["hiddenNavs"], 2, "the date-ordered pagers are hidden: {r}");
+    assert_eq!(r["orderNoteShown"], false, "{r}");
     assert!(
         r["status"]
             .as_str()
@@ -120,5 +121,6 @@ fn the_open_page_is_sorted_alone_when_another_cannot_be_fetched() {
     assert!(status.starts_with("Sorted this page only"), "{r}");
     assert!(status.contains("page-3.html: HTTP 404"), "{r}");
     assert_eq!(r["hiddenNavs"], 0, "the page keeps its own pager: {r}");
+    assert_eq!(r["orderNoteShown"], true, "{r}");
     assert_eq!(r["next"], false, "{r}");
 }

@@ -232,14 +232,17 @@ async function main() {
       const fetched = served.map((r) => r[0]).filter((p) => /\.html$|\/$/.test(p));
       const after = await rows();
       const status = await s.js("return document.querySelector('.list-status').textContent");
-      const hiddenNavs = await s.js("return document.querySelectorAll('.paged-list nav.pager[hidden]').length");
+      // Hidden as drawn, not merely marked: the date-ordered pagers and the page's note on
+      // its place in the date order.
+      const hiddenNavs = await s.js("return Array.from(document.querySelectorAll('.paged-list nav.pager')).filter(function (n) { return getComputedStyle(n).display === 'none'; }).length");
+      const orderNoteShown = await s.js("return Array.from(document.querySelectorAll('.paged-list .list-order')).some(function (n) { return getComputedStyle(n).display !== 'none'; })");
       const next = await s.js("var b = document.querySelector('.pager-sorted .pager-next'); if (!b || b.disabled) return false; b.click(); return true;");
       const afterNext = await rows();
       const counter = await s.js("var w = document.querySelector('.pager-sorted .pager-page'); return w ? w.textContent : null");
       await sleep(100); // let an injected image fail to load, if one got in
       const markup = await s.js("return { imgs: document.querySelectorAll('.paged-list tbody img, .paged-list tbody script').length, xss: window.__incidexXss || null }");
       await s.close();
-      console.log(JSON.stringify({ before, clicked, sorted, ms, fetched, after, status, hiddenNavs, next, afterNext, counter, markup }));
+      console.log(JSON.stringify({ before, clicked, sorted, ms, fetched, after, status, hiddenNavs, orderNoteShown, next, afterNext, counter, markup }));
     } else if (mode === "measure-ab") {
       const [rounds, names, ...queries] = rest;
       const sites = names.split(",");

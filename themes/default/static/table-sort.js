@@ -134,6 +134,8 @@
     if (th) this.by = (th.textContent || "").trim() + ", " + dir;
     this.status.textContent = "All " + count + " sorted by " + this.by + "; showing " + (count ? first + 1 : 0) + " to " + end + ".";
     if (!this.navs.length) {
+      // What the page says of its own place in the date order no longer holds.
+      Array.prototype.forEach.call(this.list.querySelectorAll(".list-order"), function (e) { e.style.display = "none"; });
       Array.prototype.forEach.call(this.list.querySelectorAll("nav.pager"), function (nav) {
         var mine = el("nav", "pager pager-sorted");
         mine.setAttribute("aria-label", (nav.getAttribute("aria-label") || "Pages") + ", sorted");
@@ -144,7 +146,9 @@
         prev.addEventListener("click", function () { self.show(self.at - 1); });
         next.addEventListener("click", function () { self.show(self.at + 1); });
         mine.appendChild(prev); mine.appendChild(where); mine.appendChild(next);
+        // `hidden` alone loses to a stylesheet's `display` for the class.
         nav.hidden = true;
+        nav.style.display = "none";
         nav.parentNode.insertBefore(mine, nav.nextSibling);
         self.navs.push({ prev: prev, next: next, where: where });
       });
