@@ -56,31 +56,44 @@ pub const FILES_DIR: &str = "files";
 
 /// Read, parse and extract every postmortem under `content`.
 pub fn load(content: &Path, opts: &LoadOptions<'_>) -> Result<Loaded, BuildError> {
-    load_inner(content, opts, false, &|_, _| ()).map(|(loaded, _, _)| loaded)
+    load_inner(content, opts, false, true, &|_, _| ()).map(|(loaded, _, _)| loaded)
 }
 
-/// [`load`], showing `observe` each postmortem's parsed [`parse::Document`] and bytes while
-/// they are still in hand: `check` lints the Markdown structure (links, anchors, sections,
-/// front matter keys), which the archive does not keep, without reading and parsing every
-/// file a second time. The list has one entry per postmortem file found, in the listing's
-/// order: its content-relative path and what `observe` returned, `None` when the file could
-/// not be read or parsed.
-pub fn load_observed<T: Send>(
+/// [`load`] for a caller that never renders or indexes (`check`): every postmortem's
+/// record, diagnostics and everything else, but not its texts (body HTML and plain text are
+/// left empty: a tenth of a 10,000-postmortem archive's memory each). `observe` is shown
+/// each postmortem's parsed [`parse::Document`] and bytes while they are still in hand:
+/// `check` lints the Markdown structure (links, anchors, sections, front matter keys),
+/// which the archive does not keep, without reading and parsing every file a second time.
+/// The list has one entry per postmortem file found, in the listing's order: its
+/// content-relative path and what `observe` returned, `None` when the file could not be
+/// read or parsed.
+pub fn load_records<T: Send>(
     content: &Path,
     opts: &LoadOptions<'_>,
     observe: &(dyn Fn(&parse::Document, &[u8]) -> T + Sync),
 ) -> Result<(Loaded, Observed<T>), BuildError> {
-    load_inner(content, opts, false, observe).map(|(loaded, _, seen)| (loaded, seen))
+    load_inner(content, opts, false, false, observe).map(|(loaded, _, seen)| (loaded, seen))
 }
 
-/// What [`load_observed`] saw: per postmortem file found, its content-relative path and
+/// What [`load_records`] saw: per postmortem file found, its content-relative path and
 /// what the observer returned (`None`: not read or not parsed).
 pub type Observed<T> = Vec<(String, Option<T>)>;
+
+/// What loading keeps of each postmortem's texts (body HTML and plain text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// Held for rendering and search; LZ4-compressed when `true`
+    /// ([`crate::model::compress_for`] the archive's size).
+    Held(bool),
+    /// Left empty, for what never renders or indexes (`check`, `inspect`).
+    Dropped,
+}
 
 /// [`load`], and what it learned of the inputs on the way: a cold build reads and lists
 /// each file only once.
 fn load_stamped(content: &Path, opts: &LoadOptions<'_>) -> Result<(Loaded, Inputs), BuildError> {
-    load_inner(content, opts, true, &|_, _| ()).map(|(loaded, inputs, _)| (loaded, inputs))
+    load_inner(content, opts, true, true, &|_, _| ()).map(|(loaded, inputs, _)| (loaded, inputs))
 }
 
 /// What a build needs to know of its inputs besides their contents.
@@ -92,13 +105,14 @@ struct Inputs {
     fingerprint: Option<String>,
 }
 
-/// [`load_observed`], working out [`Inputs`] only when `stamp_inputs` is set (`check`,
-/// `search` and `serve` have no use for them). `None` in either when a file could not be
-/// read.
+/// [`load_records`], working out [`Inputs`] only when `stamp_inputs` is set (`check`,
+/// `search` and `serve` have no use for them; `None` in either when a file could not be
+/// read), and keeping the texts when `keep_texts`.
 fn load_inner<T: Send>(
     content: &Path,
     opts: &LoadOptions<'_>,
     stamp_inputs: bool,
+    keep_texts: bool,
     observe: &(dyn Fn(&parse::Document, &[u8]) -> T + Sync),
 ) -> Result<(Loaded, Inputs, Observed<T>), BuildError> {
     use crate::search::index::{inputs_fingerprint_of, FileStat};
@@ -107,13 +121,17 @@ fn load_inner<T: Send>(
         config: opts.config,
         today: opts.today,
     };
-    let compress = crate::model::compress_for(found.postmortems.len());
+    let texts = if keep_texts {
+        Texts::Held(crate::model::compress_for(found.postmortems.len()))
+    } else {
+        Texts::Dropped
+    };
     let (results, (facts, seen)): (Vec<LoadedFile>, (Vec<StampFact>, Vec<_>)) = found
         .postmortems
         .par_iter()
         .map(|f| match read_with_stat(&f.abs) {
             Ok((bytes, stat)) => {
-                let (file, seen) = load_bytes_observed(f, &bytes, &cx, compress, |doc| observe(doc, &bytes));
+                let (file, seen) = load_bytes_observed(f, &bytes, &cx, texts, |doc| observe(doc, &bytes));
                 let fact = stamp_inputs.then(|| (stamp::file_hash(&f.rel, &bytes), stat));
                 (file, (fact, seen))
             }
@@ -197,11 +215,10 @@ pub fn assemble(
 /// diagnostics.
 pub type LoadedFile = (Option<Postmortem>, Vec<Diagnostic>);
 
-/// Parse and extract one file. Never fails: problems are diagnostics. `compress`: hold its
-/// texts compressed ([`crate::model::compress_for`] the archive's size).
-pub fn load_file(found: &Found, cx: &Context<'_>, compress: bool) -> LoadedFile {
+/// Parse and extract one file. Never fails: problems are diagnostics.
+pub fn load_file(found: &Found, cx: &Context<'_>, texts: Texts) -> LoadedFile {
     match std::fs::read(&found.abs) {
-        Ok(bytes) => load_bytes(found, &bytes, cx, compress),
+        Ok(bytes) => load_bytes(found, &bytes, cx, texts),
         Err(e) => unreadable(found, &e),
     }
 }
@@ -218,8 +235,8 @@ fn unreadable(found: &Found, e: &std::io::Error) -> LoadedFile {
 }
 
 /// [`load_file`] on bytes already read.
-fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>, compress: bool) -> LoadedFile {
-    load_bytes_observed(found, bytes, cx, compress, |_| ()).0
+fn load_bytes(found: &Found, bytes: &[u8], cx: &Context<'_>, texts: Texts) -> LoadedFile {
+    load_bytes_observed(found, bytes, cx, texts, |_| ()).0
 }
 
 /// [`load_bytes`], and what `observe` makes of the parsed document (`None` when the file
@@ -228,7 +245,7 @@ fn load_bytes_observed<T>(
     found: &Found,
     bytes: &[u8],
     cx: &Context<'_>,
-    compress: bool,
+    texts: Texts,
     observe: impl FnOnce(&parse::Document) -> T,
 ) -> (LoadedFile, Option<T>) {
     let dir = found.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
@@ -254,14 +271,18 @@ fn load_bytes_observed<T>(
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| stem.replace(['-', '_'], " "));
+    let hold = |text: String| match texts {
+        Texts::Held(compress) => HeldText::new(text, compress),
+        Texts::Dropped => HeldText::default(),
+    };
     let pm = Postmortem {
         path: found.rel.clone(),
         slug,
         title,
         draft: fm.map(|f| f.draft).unwrap_or(false),
-        body_html: HeldText::new(doc.markdown.html, compress),
+        body_html: hold(doc.markdown.html),
         toc: doc.markdown.toc,
-        plain_text: HeldText::new(doc.markdown.plain_text, compress),
+        plain_text: hold(doc.markdown.plain_text),
         extra: fm
             .map(|f| f.extra.clone().into_iter().collect())
             .unwrap_or_default(),
@@ -650,7 +671,7 @@ mod tests {
         let md = "---\ntitle: DB failover\n---\n# DB failover\n\n**Duration:** 2 hours\n\n\
                   See [the earlier one](old.md) and <b>bold</b> text.\n";
         let load = |compress| {
-            let (pm, diags) = load_bytes(&found, md.as_bytes(), &cx, compress);
+            let (pm, diags) = load_bytes(&found, md.as_bytes(), &cx, Texts::Held(compress));
             let mut pm = pm.unwrap();
             assert_eq!(
                 matches!(pm.body_html, HeldText::Lz4(_)),
@@ -667,9 +688,10 @@ mod tests {
     }
 
     /// `check` relies on seeing every postmortem file once, in the listing's order, with
-    /// `None` for one that does not parse, and on seeing it as `load` parses it.
+    /// `None` for one that does not parse, and on seeing it as `load` parses it; it gets
+    /// the archive `load` gives, without the texts.
     #[test]
-    fn load_observed_shows_each_parsed_document_once_in_listing_order() {
+    fn load_records_shows_each_parsed_document_once_in_listing_order() {
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, bytes: &[u8]| {
             let p = dir.path().join(name);
@@ -686,7 +708,7 @@ mod tests {
             include_drafts: false,
             today: jiff::civil::date(2026, 1, 1),
         };
-        let (loaded, seen) = load_observed(dir.path(), &opts, &|doc, bytes| {
+        let (loaded, seen) = load_records(dir.path(), &opts, &|doc, bytes| {
             (doc.path.clone(), doc.markdown.links.len(), bytes.len())
         })
         .unwrap();
@@ -698,13 +720,22 @@ mod tests {
                 ("sub/c.md".to_string(), None),
             ]
         );
-        // The same archive and diagnostics as `load`.
-        let plain = load(dir.path(), &opts).unwrap();
+        // The same archive and diagnostics as `load`, less the texts.
+        let full = load(dir.path(), &opts).unwrap();
         assert_eq!(loaded.archive.len(), 2);
         assert_eq!(
             format!("{:?}", loaded.diagnostics),
-            format!("{:?}", plain.diagnostics)
+            format!("{:?}", full.diagnostics)
         );
+        for (records, full) in loaded.archive.postmortems.iter().zip(&full.archive.postmortems) {
+            assert!(records.body_html.text().is_empty() && records.plain_text.text().is_empty());
+            assert!(!full.body_html.text().is_empty() && !full.plain_text.text().is_empty());
+            assert_eq!(
+                serde_json::to_value(&records.record).unwrap(),
+                serde_json::to_value(&full.record).unwrap()
+            );
+            assert_eq!((&records.slug, &records.title), (&full.slug, &full.title));
+        }
         assert!(loaded.diagnostics.iter().any(|d| d.path == "sub/c.md"));
     }
 

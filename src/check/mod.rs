@@ -55,7 +55,7 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
     // files' checks need of it is kept ([`Seen`], small), and the document is dropped
     // (holding every document took 3.7 GB for 100,000 postmortems). Links are checked
     // once every file's anchors are known.
-    let (loaded, seen) = site::load_observed(
+    let (loaded, seen) = site::load_records(
         content,
         &LoadOptions {
             config: opts.config,

@@ -43,8 +43,10 @@ pub fn run(paths: &[PathBuf], json: bool, config: &Config) -> Result<ExitCode> {
         config,
         today: today(),
     };
-    let loaded: Vec<(Option<Postmortem>, Vec<incidex::diagnostic::Diagnostic>)> =
-        files.par_iter().map(|f| site::load_file(f, &cx, false)).collect();
+    let loaded: Vec<(Option<Postmortem>, Vec<incidex::diagnostic::Diagnostic>)> = files
+        .par_iter()
+        .map(|f| site::load_file(f, &cx, site::Texts::Dropped))
+        .collect();
     let mut out = std::io::stdout().lock();
     if json {
         let records: Vec<RecordJson> = loaded

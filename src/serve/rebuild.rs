@@ -252,8 +252,11 @@ impl Rebuilder {
                 rel: rel.clone(),
                 abs,
             };
-            let (postmortem, diagnostics) =
-                site::load_file(&found, &cx, crate::model::compress_for(self.cache.len()));
+            let (postmortem, diagnostics) = site::load_file(
+                &found,
+                &cx,
+                site::Texts::Held(crate::model::compress_for(self.cache.len())),
+            );
             let new = postmortem.as_ref()?;
             if placement(new) != placement(old) {
                 return None;
@@ -405,7 +408,7 @@ impl Rebuilder {
         let fresh: Vec<(String, Cached)> = stale
             .par_iter()
             .map(|(f, stamp)| {
-                let (postmortem, diagnostics) = site::load_file(f, &cx, compress);
+                let (postmortem, diagnostics) = site::load_file(f, &cx, site::Texts::Held(compress));
                 (
                     f.rel.clone(),
                     Cached {
