@@ -223,7 +223,7 @@ async function main() {
       served = [];
       const clicked = await s.js("var want = arguments[0], th = Array.from(document.querySelectorAll('.paged-list th[data-sort]')).find(function (h) { return h.textContent.trim() === want; }); if (!th) return false; window.__incidexClicked = performance.now(); th.click(); return true;", [column]);
       let sorted = null;
-      for (let i = 0; i < 200 && clicked && !sorted; i++) {
+      for (let i = 0; i < 800 && clicked && !sorted; i++) { // up to 20 s: a loaded machine
         sorted = await s.js("return document.querySelector('.paged-list').getAttribute('data-sorted')");
         if (!sorted) await sleep(25);
       }

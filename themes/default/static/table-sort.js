@@ -110,8 +110,9 @@
     this.fetchAll().then(function (all) {
       self.rows = sorted(all, idx, numeric, dir);
       self.show(0, th, dir);
-    }, function (err) {
+    }).catch(function (err) {
       self.failed = true;
+      self.rows = null;
       sortPage(self.table, idx, numeric, dir);
       self.status.textContent = "Sorted this page only: the list's other pages could not be loaded (" + (err && err.message ? err.message : err) + ").";
     }).then(function () {
