@@ -19,8 +19,8 @@ static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// A sentence about the incident itself ("This outage highlighted the need for ..."): a
-/// remark after a list of actions (often a conclusion the list's heading swallowed), never
-/// an action. It may well be a lesson, so only action items leave it out.
+/// remark after a list of actions, never an action. It may well be a lesson, so only
+/// action items leave it out.
 static ABOUT_THE_INCIDENT: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)^this (?:outage|incident|event|disruption)\b"));
 static CHECK_SPLIT: LazyLock<Regex> = LazyLock::new(|| pattern(r"[✅✔☑]\u{FE0F}?"));
@@ -243,6 +243,10 @@ mod tests {
         let texts: Vec<&str> = r.action_items.iter().map(|a| a.text.as_str()).collect();
         assert_eq!(texts, ["Renew certificates automatically"]);
         assert_eq!(r.lessons, ["This incident showed that expiry alerts matter."]);
+        // Nor when it follows a bare label's list with no heading between them.
+        let r = run("Action items:\n\n- Renew certificates automatically\n\nThis outage highlighted the need for certificate monitoring.\n");
+        let texts: Vec<&str> = r.action_items.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["Renew certificates automatically"]);
     }
 
     #[test]

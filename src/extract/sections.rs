@@ -476,10 +476,14 @@ pub fn parts(outline: &Outline) -> Vec<Part> {
         if let LineKind::Heading(level) = line.kind {
             if inline.is_none() {
                 for (j, l) in lines.iter().enumerate().skip(i + 1) {
-                    if matches!(l.kind, LineKind::Heading(lv) if lv <= level) {
-                        break;
+                    // A section runs to the next heading of its level, and stops at a
+                    // deeper one that starts a closing part (a "## Conclusion" under a
+                    // "# Task List:" heading is no task).
+                    let closing = || matches!(labels[j], Some((Kind::Other, _)));
+                    match l.kind {
+                        LineKind::Heading(lv) if lv <= level || closing() => break,
+                        _ => body.push(j),
                     }
-                    body.push(j);
                 }
             }
         } else if let Some(depth) = list_depth(line) {
@@ -668,6 +672,23 @@ mod tests {
         assert_eq!(ps[3].body.len(), 2, "timeline stops at the next label");
         assert_eq!(ps[5].body.len(), 2);
         assert!(ps[5].heading);
+    }
+
+    #[test]
+    fn a_heading_s_section_stops_at_a_deeper_closing_heading() {
+        // Headings used as labels at the wrong level: "# Task List:" would otherwise run
+        // over the "## Conclusion" under it. A deeper heading of another kind still belongs.
+        let o = outline(
+            "# Task List:\n\n- renew certificates\n\n### Follow-up\n\n- audit cron jobs\n\n## Conclusion\n\nIt was a long night.\n",
+        );
+        let ps = parts(&o);
+        let tasks = ps.iter().find(|p| p.kind == Kind::Actions).unwrap();
+        let texts: Vec<&str> = tasks.body.iter().map(|&i| o.lines[i].text.as_str()).collect();
+        assert!(
+            texts.contains(&"renew certificates") && texts.contains(&"audit cron jobs"),
+            "{texts:?}"
+        );
+        assert!(!texts.iter().any(|t| t.contains("long night")), "{texts:?}");
     }
 
     #[test]
