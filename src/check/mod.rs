@@ -72,10 +72,10 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
     let mut linted: Vec<(&str, Vec<links::Located>, Vec<Diagnostic>)> = Vec::new();
     for (path, s) in paths.iter().zip(seen) {
         let Some(s) = s else { continue };
-        anchors.insert(path, s.facts.anchors);
-        anchor_lines.insert(path, s.facts.anchor_line);
+        anchors.insert(path, s.anchors);
+        anchor_lines.insert(path, s.anchor_line);
         first_columns.insert(path, s.first_columns);
-        if opts.include_drafts || !s.facts.draft {
+        if opts.include_drafts || !s.draft {
             linted.push((path, s.links, s.local));
         }
     }
@@ -116,10 +116,15 @@ pub fn check(content: &Path, opts: &CheckOptions<'_>) -> Result<Report, BuildErr
 }
 
 /// What `check` keeps of one file's parsed document: what the other files' checks need to
-/// know of it, its links (checked once every file's anchors are known) and the findings
-/// that need nothing but the file itself.
+/// know of it (its anchors, the line a file-level finding points at, whether it is a
+/// draft), its links (checked once every file's anchors are known) and the findings that
+/// need nothing but the file itself.
 struct Seen {
-    facts: Facts,
+    /// Fragments a link may point at (`#id`).
+    anchors: BTreeSet<String>,
+    /// The line a file-level finding points at ([`required::anchor_line`]).
+    anchor_line: u32,
+    draft: bool,
     links: Vec<links::Located>,
     /// Empty sections and misspelt front matter keys.
     local: Vec<Diagnostic>,
@@ -134,29 +139,12 @@ impl Seen {
         let mut local = sections::check(doc);
         local.extend(keys::check(doc, &lines));
         Seen {
-            facts: Facts::of(doc),
-            links: links::locate(doc, &lines),
-            local,
-            first_columns: first_columns(&source),
-        }
-    }
-}
-
-/// What the checks of other files need to know of one file.
-struct Facts {
-    /// Fragments a link may point at (`#id`).
-    anchors: BTreeSet<String>,
-    /// The line a file-level finding points at ([`required::anchor_line`]).
-    anchor_line: u32,
-    draft: bool,
-}
-
-impl Facts {
-    fn of(doc: &Document) -> Facts {
-        Facts {
             anchors: links::anchors_of(doc),
             anchor_line: required::anchor_line(doc),
             draft: doc.front_matter.as_ref().is_some_and(|f| f.draft),
+            links: links::locate(doc, &lines),
+            local,
+            first_columns: first_columns(&source),
         }
     }
 }
