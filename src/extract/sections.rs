@@ -51,7 +51,8 @@ pub struct Part {
     pub inline: Option<String>,
     /// Indices of the lines the label governs (its section body or its sub-items).
     pub body: Vec<usize>,
-    /// True for Markdown headings (the part runs to the next heading of its level).
+    /// True for Markdown headings (the part runs to the next heading of its level, or to a
+    /// deeper one of kind [`Kind::Other`]).
     pub heading: bool,
     /// Title of the Markdown section the label sits in, lowercased.
     pub in_section: String,
