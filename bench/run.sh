@@ -3,10 +3,13 @@
 # and 100k postmortems, an unchanged rebuild of each, and — where installed — Hugo and
 # Hugo + Pagefind on the same 10k archive, all in one run.
 #
-# For each build: wall time, CPU time (user + sys) and peak RSS from `/usr/bin/time -v`, the
+# For each build: wall time, CPU time (user + sys, and sys alone: the kernel's part, which
+# grows with the number of files written) and peak RSS from `/usr/bin/time -v`, the
 # published site's size, its search index's size (incidex: `search/index/` in the site;
-# Pagefind: `pagefind/`) and its largest HTML page's size (what a reader may download at once). Prints a Markdown table for the README and writes the raw numbers
-# to WORK/results.tsv, WORK/results.json and the table to WORK/results.md.
+# Pagefind: `pagefind/`) and its largest HTML page's size (what a reader may download at
+# once). Prints a Markdown table for the README, then the cold builds' wall time per 1,000
+# postmortems (the growth curve), and writes the raw numbers to WORK/results.tsv,
+# WORK/results.json and the table to WORK/results.md.
 #
 # Usage: bench/run.sh [SIZE...] [options]          (sizes accept 1k, 10k, 100k)
 #   --sizes A,B,...   archive sizes (default 1000,10000,100000)
@@ -283,14 +286,18 @@ THOUSANDS='function thousands(x,  s, r) { s = sprintf("%d", x); r = ""
   return s r }
 '
 {
-  echo "| Build | Postmortems | Wall | CPU (user+sys) | Peak RSS | Site | Search index | Largest page |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| Build | Postmortems | Wall | CPU (user+sys) | of which system | Peak RSS | Site | Search index | Largest page |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' "$THOUSANDS"'NR > 1 {
     name = $1 == "incidex" ? ($2 == "cold" ? "incidex build, cold" : "incidex build, unchanged rebuild") \
          : $1 == "hugo" ? "Hugo (no search)" : $1 == "pagefind" ? "Pagefind (indexing Hugo'"'"'s site)" : "Hugo + Pagefind"
     n = thousands($3)
     idx = $10 > 0 ? sprintf("%.1f MB", $10 / 1e6) : "–"
-    printf "| %s | %s | %.2f s | %.2f s | %d MiB | %.1f MB | %s | %.2f MB |\n", name, n, $4, $7, $8 / 1024, $9 / 1e6, idx, $11 / 1e6 }' "$TSV"
+    printf "| %s | %s | %.2f s | %.2f s | %.2f s | %d MiB | %.1f MB | %s | %.2f MB |\n", name, n, $4, $7, $6, $8 / 1024, $9 / 1e6, idx, $11 / 1e6 }' "$TSV"
+  # The growth curve: cold wall time per 1,000 postmortems at each size (flat = linear).
+  awk -F'\t' "$THOUSANDS"'NR > 1 && $1 == "incidex" && $2 == "cold" && $3 > 0 {
+    line = line sprintf("%s%s %.3f s", sep, thousands($3), $4 / ($3 / 1000)); sep = ", " }
+    END { if (line != "") printf "\nincidex cold build, wall time per 1,000 postmortems: %s.\n", line }' "$TSV"
   awk -F'\t' -v n="$HUGO_SIZE" "$THOUSANDS"'
     $3 == n && $1 == "incidex" && $2 == "cold" { iw = $4; ic = $7 }
     $3 == n && $1 == "hugo" { hw = $4; hc = $7 }
