@@ -40,6 +40,7 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "static/charts.css",
     "static/table-sort.js",
     "static/search.js",
+    "static/file-links.js",
 );
 
 #[derive(Debug, thiserror::Error)]

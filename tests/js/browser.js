@@ -13,6 +13,10 @@
 //        line, whether the whole list or this page was sorted, `ms` from the click until
 //        then (to the 25 ms the page is polled at), the list pages fetched; then
 //        the sorted list's Next clicked: the titles shown and the page counter
+//   node browser.js offline SITE                      → SITE opened from disk (file://) and
+//        browsed by clicks: home, the menu's Incidents, the first incident in its table,
+//        the site name; each page's title and address; then the menu link's href as the
+//        test server serves the home page
 //   node browser.js measure SITE QUERY...             → per query (cold browser profile):
 //        the deep link `search/?q=QUERY`: ms from navigation start (the page's time
 //        origin, before its HTML is requested) until the first results are in the document
@@ -136,6 +140,16 @@ async function main() {
       const base = "/session/" + id;
       return {
         go: (url) => request(driverPort, "POST", base + "/url", { url: origin + url }),
+        // Any URL as it is (a file:// page).
+        open: (url) => request(driverPort, "POST", base + "/url", { url }),
+        // Click the first element matching `css` as a reader would (WebDriver's element
+        // click); false when there is none.
+        click: async (css) => {
+          const found = await request(driverPort, "POST", base + "/elements", { using: "css selector", value: css });
+          if (!found.length) return false;
+          await request(driverPort, "POST", base + "/element/" + Object.values(found[0])[0] + "/click", {});
+          return true;
+        },
         blank: () => request(driverPort, "POST", base + "/url", { url: "about:blank" }),
         type: async (css, text) => {
           const el = await request(driverPort, "POST", base + "/element", { using: "css selector", value: css });
@@ -243,6 +257,30 @@ async function main() {
       const markup = await s.js("return { imgs: document.querySelectorAll('.paged-list tbody img, .paged-list tbody script').length, xss: window.__incidexXss || null }");
       await s.close();
       console.log(JSON.stringify({ before, clicked, sorted, ms, fetched, after, status, hiddenNavs, orderNoteShown, next, afterNext, counter, markup }));
+    } else if (mode === "offline") {
+      // The site opened from disk: its home page, then a reader's clicks (the site menu's
+      // first link, the first link in that page's table, the site name back home), each
+      // page's title and address once loaded; then the home page from the test server,
+      // where the menu's first link must keep the href it was written with.
+      const s = await session();
+      const page = async (before) => {
+        for (let i = 0; i < 200; i++) {
+          const p = await s.js("return document.readyState === 'complete' ? { title: document.title, url: location.href } : null");
+          if (p && p.url !== before) return p;
+          await sleep(25);
+        }
+        return null;
+      };
+      await s.open("file://" + path.resolve(site) + "/index.html");
+      const visits = [await page(null)];
+      for (const css of ["nav[aria-label='Site'] a", "main table tbody a", "a.brand"]) {
+        const at = visits[visits.length - 1];
+        visits.push((await s.click(css)) ? await page(at && at.url) : { missing: css });
+      }
+      await s.go("/");
+      const servedHref = await s.js("return document.querySelector(\"nav[aria-label='Site'] a\").getAttribute('href')");
+      await s.close();
+      console.log(JSON.stringify({ visits, servedHref }));
     } else if (mode === "measure-ab") {
       const [rounds, names, ...queries] = rest;
       const sites = names.split(",");
